@@ -1,0 +1,185 @@
+//! The command line (SPEC §4): one file per group of subcommands; tables for people,
+//! `--json` for scripts. Help texts come from the string tables.
+
+pub mod bench;
+pub mod client;
+pub mod demo;
+pub mod manager;
+pub mod output;
+pub mod record;
+pub mod schedule;
+pub mod settings;
+
+use crate::i18n::{self, tr, tr_value, Lang};
+use crate::store::{Store, Viewer};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "clientbook", version)]
+pub struct Cli {
+    /// The database file.
+    #[arg(long, global = true, env = "CLIENTBOOK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The manager to act as.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "CLIENTBOOK_USER",
+        value_name = "LOGIN"
+    )]
+    pub as_login: Option<String>,
+    /// Language of messages: ru or en.
+    #[arg(long, global = true, value_name = "ru|en")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(manager::InitArgs),
+    #[command(subcommand)]
+    Manager(manager::ManagerCommand),
+    #[command(subcommand)]
+    Client(client::ClientCommand),
+    Log(record::LogArgs),
+    #[command(subcommand)]
+    Order(record::OrderCommand),
+    Schedule(schedule::ScheduleArgs),
+    Settings(settings::SettingsArgs),
+    Demo(demo::DemoArgs),
+    Bench(bench::BenchArgs),
+}
+
+/// Picks the language before anything is printed: `--lang`, then the locale.
+fn early_language() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let from_flag = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_string)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned()).flatten())
+    });
+    from_flag
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env)
+}
+
+/// Replaces clap's help texts by those of the string tables: `help.<command path>`
+/// for a command, `help.<command path>.<argument>` for an argument.
+fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let key = format!("help.{path}");
+    let about = tr(&key);
+    if about != key {
+        cmd = cmd.about(about);
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let key = format!("help.{path}.{id}");
+        let help = tr(&key);
+        if help != key {
+            cmd = cmd.mut_arg(id, |a| a.help(help));
+        }
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub_path = format!("{path}.{name}");
+        cmd = cmd.mut_subcommand(name, |s| localize(s, &sub_path));
+    }
+    cmd
+}
+
+/// Parses the command line with help in the user's language.
+pub fn parse() -> Cli {
+    i18n::set_language(early_language());
+    let cmd = localize(Cli::command(), "clientbook");
+    let matches = cmd.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The database this invocation works on.
+pub fn database_path(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.db {
+        Some(path) => Ok(path.clone()),
+        None => Ok(crate::store::paths::default_database()?),
+    }
+}
+
+/// The login a new base's first manager gets when nobody named one: the OS user.
+pub fn os_login() -> String {
+    let raw = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    let login: String = raw
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .collect();
+    if login.is_empty() {
+        "admin".into()
+    } else {
+        login
+    }
+}
+
+/// Opens the store and signs in: `--as`, else the base's default manager. A base with
+/// no manager yet gets the OS user as its admin, so the first run just works.
+pub fn open(cli: &Cli) -> anyhow::Result<(Store, Viewer)> {
+    let path = database_path(cli)?;
+    let mut store = Store::open(&path)?;
+    if !store.is_initialised()? {
+        let login = os_login();
+        store.init(&login, &login)?;
+    }
+    let viewer = store.viewer(cli.as_login.as_deref())?;
+    Ok((store, viewer))
+}
+
+/// Runs one invocation.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Some(Command::Bench(args)) => return bench::run(args),
+        Some(Command::Init(args)) => return manager::init(&cli, args),
+        _ => {}
+    }
+    let (mut store, viewer) = open(&cli)?;
+    match cli.command {
+        None => crate::tui::run(store, viewer),
+        Some(Command::Manager(cmd)) => manager::run(&mut store, &viewer, cmd),
+        Some(Command::Client(cmd)) => client::run(&mut store, &viewer, cmd),
+        Some(Command::Log(args)) => record::log(&mut store, &viewer, args),
+        Some(Command::Order(cmd)) => record::order(&mut store, &viewer, cmd),
+        Some(Command::Schedule(args)) => schedule::run(&store, &viewer, args),
+        Some(Command::Settings(args)) => settings::run(&mut store, &viewer, args),
+        Some(Command::Demo(args)) => demo::run(&mut store, &viewer, args),
+        Some(Command::Bench(_) | Command::Init(_)) => Ok(()),
+    }
+}
+
+/// The line printed for an error: localized prefix, the message, and its causes.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = tr_value("cli.error", err);
+    for cause in err.chain().skip(1) {
+        if !line.contains(&cause.to_string()) {
+            line.push_str(": ");
+            line.push_str(&cause.to_string());
+        }
+    }
+    line
+}
+
+/// A warning on stderr that does not stop the command.
+pub fn warn(message: &str) {
+    eprintln!("{}", tr_value("cli.warning", message));
+}
+
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,0 +1,192 @@
+//! Dates as people type them: `2026-12-01`, `01.12.2026`, `tomorrow`, `+2w`, with an
+//! optional time (`01.12.2026 14:30`).
+
+use crate::i18n::{tr_value, Lang};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DateError {
+    #[error("{}", tr_value("error.date_unreadable", .0))]
+    Unreadable(String),
+    #[error("{}", tr_value("error.date_nonexistent", .0))]
+    DoesNotExist(String),
+    #[error("{}", tr_value("error.time_unreadable", .0))]
+    BadTime(String),
+}
+
+/// Reads a calendar date relative to `today`.
+pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let text = input.trim().to_lowercase();
+    let unreadable = || DateError::Unreadable(input.trim().to_string());
+    match text.as_str() {
+        "today" | "сегодня" => return Ok(today),
+        "tomorrow" | "завтра" => return Ok(today + Days::new(1)),
+        "yesterday" | "вчера" => return Ok(today - Days::new(1)),
+        _ => {}
+    }
+    if let Some(offset) = text.strip_prefix('+') {
+        return relative(offset, today).ok_or_else(unreadable);
+    }
+    let (year, month, day) = if let Some((y, rest)) = text.split_once('-') {
+        let (m, d) = rest.split_once('-').ok_or_else(unreadable)?;
+        (y, m, d)
+    } else if let Some((d, rest)) = text.split_once('.') {
+        let (m, y) = rest.split_once('.').ok_or_else(unreadable)?;
+        (y, m, d)
+    } else {
+        return Err(unreadable());
+    };
+    let number = |part: &str, max_len: usize| -> Result<u32, DateError> {
+        if part.is_empty() || part.len() > max_len || !part.chars().all(|c| c.is_ascii_digit()) {
+            return Err(unreadable());
+        }
+        part.parse().map_err(|_| unreadable())
+    };
+    let (y, m, d) = (number(year, 4)?, number(month, 2)?, number(day, 2)?);
+    if year.len() != 4 {
+        return Err(unreadable());
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+        .ok_or_else(|| DateError::DoesNotExist(input.trim().to_string()))
+}
+
+/// `2d`, `1w`, `3m`, `1y` (and the Russian `д`, `н`, `м`, `г`) from `today`.
+fn relative(offset: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let unit_at = offset.find(|c: char| !c.is_ascii_digit())?;
+    let (count, unit) = offset.split_at(unit_at);
+    let count: u32 = count.parse().ok()?;
+    match unit {
+        "d" | "д" => today.checked_add_days(Days::new(count.into())),
+        "w" | "н" => today.checked_add_days(Days::new(u64::from(count) * 7)),
+        "m" | "м" => today.checked_add_months(Months::new(count)),
+        "y" | "г" => today.checked_add_months(Months::new(count * 12)),
+        _ => None,
+    }
+}
+
+/// Reads `HH:MM`.
+pub fn parse_time(input: &str) -> Result<NaiveTime, DateError> {
+    NaiveTime::parse_from_str(input.trim(), "%H:%M")
+        .map_err(|_| DateError::BadTime(input.trim().to_string()))
+}
+
+/// A date with an optional time of day: `2026-12-01 14:30`, `tomorrow 10:00`, `14:30`.
+pub fn parse_date_time(
+    input: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, Option<NaiveTime>), DateError> {
+    let text = input.trim();
+    let (date_part, time_part) = match text.rsplit_once([' ', 'T']) {
+        Some((date, time)) if time.contains(':') => (date, Some(time)),
+        _ if text.contains(':') && !text.contains(['-', '.']) => ("today", Some(text)),
+        _ => (text, None),
+    };
+    let date = parse_date(date_part, today)?;
+    let time = time_part.map(parse_time).transpose()?;
+    Ok((date, time))
+}
+
+/// A date the way the language writes it: `01.12.2026` / `2026-12-01`.
+pub fn format_date(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => date.format("%d.%m.%Y").to_string(),
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Month and day packed as `MMDD`, what birthday lookups index on.
+pub fn month_day(date: NaiveDate) -> u32 {
+    date.month() * 100 + date.day()
+}
+
+/// Whole years from `born` to `on`.
+pub fn age_on(born: NaiveDate, on: NaiveDate) -> i32 {
+    let mut years = on.year() - born.year();
+    if (on.month(), on.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn reads_every_accepted_form() {
+        let today = day(2026, 11, 23);
+        assert_eq!(parse_date("2026-12-01", today), Ok(day(2026, 12, 1)));
+        assert_eq!(parse_date("01.12.2026", today), Ok(day(2026, 12, 1)));
+        assert_eq!(parse_date("1.2.2027", today), Ok(day(2027, 2, 1)));
+        assert_eq!(parse_date("tomorrow", today), Ok(day(2026, 11, 24)));
+        assert_eq!(parse_date("Завтра", today), Ok(day(2026, 11, 24)));
+        assert_eq!(parse_date("+2w", today), Ok(day(2026, 12, 7)));
+        assert_eq!(parse_date("+1d", today), Ok(day(2026, 11, 24)));
+        assert_eq!(parse_date("+2m", today), Ok(day(2027, 1, 23)));
+        assert_eq!(parse_date("+1н", today), Ok(day(2026, 11, 30)));
+    }
+
+    #[test]
+    fn month_arithmetic_clamps_to_month_end() {
+        assert_eq!(parse_date("+1m", day(2026, 1, 31)), Ok(day(2026, 2, 28)));
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_named() {
+        let today = day(2026, 11, 23);
+        assert_eq!(
+            parse_date("31.02.2026", today),
+            Err(DateError::DoesNotExist("31.02.2026".into()))
+        );
+        assert_eq!(
+            parse_date("2026-13-01", today),
+            Err(DateError::DoesNotExist("2026-13-01".into()))
+        );
+        for bad in [
+            "",
+            "32",
+            "2026/12/01",
+            "+2x",
+            "01.12.26",
+            "aa.bb.cccc",
+            "+w",
+        ] {
+            assert!(parse_date(bad, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reads_date_with_time() {
+        let today = day(2026, 11, 23);
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(
+            parse_date_time("01.12.2026 14:30", today),
+            Ok((day(2026, 12, 1), at(14, 30)))
+        );
+        assert_eq!(
+            parse_date_time("2026-12-01T09:05", today),
+            Ok((day(2026, 12, 1), at(9, 5)))
+        );
+        assert_eq!(
+            parse_date_time("tomorrow 10:00", today),
+            Ok((day(2026, 11, 24), at(10, 0)))
+        );
+        assert_eq!(parse_date_time("16:00", today), Ok((today, at(16, 0))));
+        assert_eq!(parse_date_time("+1w", today), Ok((day(2026, 11, 30), None)));
+        assert!(parse_date_time("tomorrow 25:00", today).is_err());
+    }
+
+    #[test]
+    fn ages_and_month_days() {
+        assert_eq!(age_on(day(1990, 11, 24), day(2026, 11, 23)), 35);
+        assert_eq!(age_on(day(1990, 11, 23), day(2026, 11, 23)), 36);
+        assert_eq!(month_day(day(2026, 2, 9)), 209);
+        assert_eq!(format_date(day(2026, 12, 1), Lang::Ru), "01.12.2026");
+        assert_eq!(format_date(day(2026, 12, 1), Lang::En), "2026-12-01");
+    }
+}

@@ -1,0 +1,390 @@
+//! Adding and changing clients: the fields of a draft, reassignment, archiving and
+//! forgetting. Visibility first: a client the viewer may not see does not exist.
+
+use super::error::{StoreError, StoreResult};
+use super::write::{int, opt_text, text, Entity, Writer};
+use super::{Store, Viewer};
+use crate::domain::codes::{ArchiveReason, ClientKind};
+use crate::domain::fields::{CheckedDraft, ClientDraft, Field, Value};
+use crate::domain::rules::may_reassign;
+use rusqlite::{params, OptionalExtension};
+
+/// The column of the clients table a plain field is stored in.
+fn column_of(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Kind => "kind",
+        Field::LastName => "last_name",
+        Field::FirstName => "first_name",
+        Field::Patronymic => "patronymic",
+        Field::Company => "company",
+        Field::LegalForm => "legal_form",
+        Field::Position => "position",
+        Field::Birthday => "birthday",
+        Field::Gender => "gender",
+        Field::Occupation => "occupation",
+        Field::City => "city",
+        Field::TimeZone => "time_zone",
+        Field::Address => "address",
+        Field::Channel => "preferred_channel",
+        Field::CallWindow => "call_window",
+        Field::Source => "source",
+        Field::Stage => "stage",
+        Field::Notes => "notes",
+        Field::Name | Field::Phones | Field::Emails | Field::Tags => return None,
+    })
+}
+
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+impl Store {
+    /// The local id of a client the viewer may see, by its number. A client that is
+    /// someone else's gives the same error as one that does not exist.
+    pub(crate) fn resolve(&self, viewer: &Viewer, number: &str) -> StoreResult<i64> {
+        let number = number.trim().trim_start_matches('#').to_uppercase();
+        let found: Option<(i64, i64)> = self
+            .conn
+            .prepare_cached("SELECT id, manager_id FROM clients WHERE number = ?1 AND deleted = 0")?
+            .query_row([&number], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match found {
+            Some((id, manager)) if viewer.sees_everyone() || manager == viewer.id => Ok(id),
+            _ => Err(StoreError::NoSuchClient(number)),
+        }
+    }
+
+    /// Adds a client and returns its number. `manager` hands it to someone else (leads
+    /// and admins only); by default it is the viewer's.
+    pub fn add_client(
+        &mut self,
+        viewer: &Viewer,
+        draft: &ClientDraft,
+        manager: Option<&str>,
+    ) -> StoreResult<String> {
+        let checked = draft.check(today()).map_err(StoreError::Fields)?;
+        let manager_id = match manager {
+            Some(login) if login.trim().to_lowercase() != viewer.login => {
+                let id = self.manager_id(login)?;
+                if !may_reassign(viewer.role) {
+                    return Err(StoreError::NotAllowedToReassign);
+                }
+                id
+            }
+            _ => viewer.id,
+        };
+        let kind = match checked.text(Field::Kind).flatten() {
+            Some(kind) => kind.to_string(),
+            None if checked.text(Field::Company).flatten().is_some() => {
+                ClientKind::Company.code().to_string()
+            }
+            None => ClientKind::Person.code().to_string(),
+        };
+        require_name(&kind, &checked)?;
+        self.write(Some(viewer), |w| {
+            let number = next_number(w)?;
+            let mut fields: Vec<(&str, rusqlite::types::Value)> = vec![
+                ("number", text(&number)),
+                ("kind", text(&kind)),
+                ("manager_id", int(manager_id)),
+                ("created_at", int(w.now_ms())),
+            ];
+            for (field, value) in &checked.values {
+                if let (Some(column), Value::Text(v)) = (column_of(*field), value) {
+                    if column != "kind" {
+                        fields.push((column, opt_text(v.clone())));
+                    }
+                }
+            }
+            let (id, _) = w.insert(Entity::Client, &fields)?;
+            set_lists(w, id, &checked)?;
+            Ok(number)
+        })
+    }
+
+    /// Changes the given fields of a client. Lists (phones, e-mails, tags) are replaced
+    /// by what is given.
+    pub fn edit_client(
+        &mut self,
+        viewer: &Viewer,
+        number: &str,
+        draft: &ClientDraft,
+    ) -> StoreResult<bool> {
+        let id = self.resolve(viewer, number)?;
+        self.ensure_not_forgotten(id)?;
+        let checked = draft.check(today()).map_err(StoreError::Fields)?;
+        let kind: String =
+            self.conn
+                .query_row("SELECT kind FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+        let mut merged = self.current_names(id)?;
+        merged.values.extend(checked.values.iter().cloned());
+        let kind = merged
+            .text(Field::Kind)
+            .flatten()
+            .map(str::to_string)
+            .unwrap_or(kind);
+        require_name(&kind, &merged)?;
+        self.write(Some(viewer), |w| {
+            let fields: Vec<(&str, rusqlite::types::Value)> = checked
+                .values
+                .iter()
+                .filter_map(|(field, value)| match (column_of(*field), value) {
+                    (Some(column), Value::Text(v)) => Some((column, opt_text(v.clone()))),
+                    _ => None,
+                })
+                .collect();
+            let mut changed = !fields.is_empty() && w.update(Entity::Client, id, &fields)?;
+            changed |= set_lists(w, id, &checked)?;
+            Ok(changed)
+        })
+    }
+
+    fn current_names(&self, id: i64) -> StoreResult<CheckedDraft> {
+        let (last, first, company): (Option<String>, Option<String>, Option<String>) =
+            self.conn.query_row(
+                "SELECT last_name, first_name, company FROM clients WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        Ok(CheckedDraft {
+            values: vec![
+                (Field::LastName, Value::Text(last)),
+                (Field::FirstName, Value::Text(first)),
+                (Field::Company, Value::Text(company)),
+            ],
+        })
+    }
+
+    fn ensure_not_forgotten(&self, id: i64) -> StoreResult<()> {
+        let forgotten: bool = self.conn.query_row(
+            "SELECT forgotten_at IS NOT NULL FROM clients WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if forgotten {
+            Err(StoreError::Forgotten)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Hands a client to another manager (rule 1: leads and admins only). The change is
+    /// in the client's history; open contacts move with the client.
+    pub fn assign(&mut self, viewer: &Viewer, number: &str, login: &str) -> StoreResult<()> {
+        let id = self.resolve(viewer, number)?;
+        if !may_reassign(viewer.role) {
+            return Err(StoreError::NotAllowedToReassign);
+        }
+        let manager_id = self.manager_id(login)?;
+        self.write(Some(viewer), |w| {
+            w.update(Entity::Client, id, &[("manager_id", int(manager_id))])?;
+            let open: Vec<i64> = w
+                .tx()
+                .prepare("SELECT id FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for task in open {
+                w.update(Entity::ScheduledContact, task, &[("manager_id", int(manager_id))])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Archives a client with the reason they left (kept, never deleted).
+    pub fn archive(
+        &mut self,
+        viewer: &Viewer,
+        number: &str,
+        reason: ArchiveReason,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        let id = self.resolve(viewer, number)?;
+        let archived: bool = self.conn.query_row(
+            "SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if archived {
+            return Err(StoreError::AlreadyArchived);
+        }
+        self.write(Some(viewer), |w| {
+            let now = w.now_ms();
+            w.update(
+                Entity::Client,
+                id,
+                &[
+                    ("archived_at", int(now)),
+                    ("archive_reason", text(reason.code())),
+                    (
+                        "archive_note",
+                        opt_text(note.and_then(crate::domain::text::clean)),
+                    ),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Takes a client out of the archive.
+    pub fn restore(&mut self, viewer: &Viewer, number: &str) -> StoreResult<()> {
+        let id = self.resolve(viewer, number)?;
+        self.ensure_not_forgotten(id)?;
+        self.write(Some(viewer), |w| {
+            w.update(
+                Entity::Client,
+                id,
+                &[
+                    ("archived_at", rusqlite::types::Value::Null),
+                    ("archive_reason", rusqlite::types::Value::Null),
+                    ("archive_note", rusqlite::types::Value::Null),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Erases a client's personal data (152-FZ): names, contacts, dates, tags, notes,
+    /// requisites and what interactions said, including in the change log. Orders stay
+    /// as anonymous amounts and dates, so totals and reports still add up.
+    pub fn forget(&mut self, viewer: &Viewer, number: &str) -> StoreResult<()> {
+        let id = self.resolve(viewer, number)?;
+        self.ensure_not_forgotten(id)?;
+        self.write(Some(viewer), |w| {
+            let null = rusqlite::types::Value::Null;
+            let personal = [
+                "last_name", "first_name", "patronymic", "company", "legal_form", "position", "birthday",
+                "gender", "occupation", "city", "time_zone", "address", "preferred_channel", "call_window",
+                "notes", "archive_note",
+            ];
+            let mut fields: Vec<(&str, rusqlite::types::Value)> = personal.iter().map(|c| (*c, null.clone())).collect();
+            fields.push(("forgotten_at", int(w.now_ms())));
+            w.update(Entity::Client, id, &fields)?;
+            for entity in [Entity::ContactPoint, Entity::ContactPerson, Entity::ImportantDate, Entity::Tag, Entity::Requisites] {
+                for row in child_rows(w, entity, id)? {
+                    w.delete(entity, row)?;
+                }
+            }
+            for row in child_rows(w, Entity::Interaction, id)? {
+                w.update(Entity::Interaction, row, &[("outcome", null.clone()), ("summary", null.clone())])?;
+            }
+            for row in child_rows(w, Entity::ScheduledContact, id)? {
+                w.update(Entity::ScheduledContact, row, &[("purpose", null.clone())])?;
+            }
+            // The log held the erased values too: keep that a change happened, not what.
+            let client_uuid: String = w.tx().query_row("SELECT uuid FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+            w.tx().execute(
+                "UPDATE change_log SET fields = json_remove(fields, '$.last_name', '$.first_name', '$.patronymic',
+                   '$.company', '$.legal_form', '$.position', '$.birthday', '$.gender', '$.occupation', '$.city',
+                   '$.time_zone', '$.address', '$.preferred_channel', '$.call_window', '$.notes', '$.archive_note',
+                   '$.value', '$.label', '$.name', '$.phone', '$.email', '$.inn', '$.kpp', '$.ogrn',
+                   '$.bank_account', '$.bik', '$.bank_name', '$.date', '$.md', '$.tag', '$.outcome', '$.summary',
+                   '$.purpose', '$.note')
+                 WHERE client_uuid = ?1",
+                [&client_uuid],
+            )?;
+            w.log_forget(id)?;
+            Ok(())
+        })
+    }
+}
+
+fn require_name(kind: &str, draft: &CheckedDraft) -> StoreResult<()> {
+    let has = |f: Field| draft.text(f).flatten().is_some();
+    let named = if kind == ClientKind::Company.code() {
+        has(Field::Company)
+    } else {
+        has(Field::LastName) || has(Field::FirstName)
+    };
+    if named {
+        Ok(())
+    } else if kind == ClientKind::Company.code() {
+        Err(StoreError::Required(Field::Company.label()))
+    } else {
+        Err(StoreError::Required(Field::Name.label()))
+    }
+}
+
+pub(crate) fn child_rows(w: &Writer<'_>, entity: Entity, client_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(w.tx()
+        .prepare(&format!(
+            "SELECT id FROM {} WHERE client_id = ?1 AND deleted = 0",
+            entity.table()
+        ))?
+        .query_map([client_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Replaces a client's phones, e-mails and tags with those in the draft (where given):
+/// rows no longer listed get tombstones, new ones are inserted, the rest stay.
+fn set_lists(w: &mut Writer<'_>, client_id: i64, draft: &CheckedDraft) -> StoreResult<bool> {
+    let mut changed = false;
+    for (field, entity, kind) in [
+        (Field::Phones, Entity::ContactPoint, Some("phone")),
+        (Field::Emails, Entity::ContactPoint, Some("email")),
+        (Field::Tags, Entity::Tag, None),
+    ] {
+        let Some(wanted) = draft.list(field) else {
+            continue;
+        };
+        let sql = match kind {
+            Some(_) => "SELECT id, value FROM contact_points WHERE client_id = ?1 AND kind = ?2 AND deleted = 0",
+            None => "SELECT id, tag FROM tags WHERE client_id = ?1 AND ?2 IS NULL AND deleted = 0",
+        };
+        let existing: Vec<(i64, String)> = w
+            .tx()
+            .prepare_cached(sql)?
+            .query_map(params![client_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (row, value) in &existing {
+            if !wanted.contains(value) {
+                w.delete(entity, *row)?;
+                changed = true;
+            }
+        }
+        for value in wanted {
+            if existing.iter().any(|(_, v)| v == value) {
+                continue;
+            }
+            changed = true;
+            match kind {
+                Some(kind) => w.insert(
+                    entity,
+                    &[
+                        ("client_id", int(client_id)),
+                        ("kind", text(kind)),
+                        ("value", text(value)),
+                    ],
+                )?,
+                None => w.insert(
+                    entity,
+                    &[("client_id", int(client_id)), ("tag", text(value))],
+                )?,
+            };
+        }
+    }
+    Ok(changed)
+}
+
+/// The next client number of this device: plain on the device that created the base,
+/// with the device's code on a joining one (`K2-17`).
+pub(crate) fn next_number(w: &Writer<'_>) -> StoreResult<String> {
+    loop {
+        let (seq, code): (i64, String) = w.tx().query_row(
+            "UPDATE devices SET next_seq = next_seq + 1 WHERE uuid = ?1 RETURNING next_seq - 1, code",
+            [w.device()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let number = if code.is_empty() {
+            seq.to_string()
+        } else {
+            format!("{code}-{seq}")
+        };
+        let taken: bool = w
+            .tx()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE number = ?1)")?
+            .query_row([&number], |r| r.get(0))?;
+        if !taken {
+            return Ok(number);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Derived facts of a client: recomputed from its rows after every write that touches
+//! it, never logged (each copy of a base derives them for itself).
+
+use super::error::StoreResult;
+use super::search::search_text;
+use crate::domain::dates::month_day;
+use crate::domain::settings::Settings;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The name shown in lists: the company for a company, else `Фамилия Имя Отчество`.
+pub fn display_name(
+    kind: &str,
+    last: Option<&str>,
+    first: Option<&str>,
+    patronymic: Option<&str>,
+    company: Option<&str>,
+) -> String {
+    let person = [last, first, patronymic]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (kind, company) {
+        ("company", Some(company)) if !company.is_empty() => company.to_string(),
+        _ if !person.is_empty() => person,
+        (_, Some(company)) => company.to_string(),
+        _ => String::new(),
+    }
+}
+
+pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -> StoreResult<()> {
+    let row = conn
+        .prepare_cached(
+            "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted
+             FROM clients WHERE id = ?1",
+        )?
+        .query_row([client_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((kind, last, first, patronymic, company, birthday, deleted)) = row else {
+        return Ok(());
+    };
+    let name = display_name(
+        &kind,
+        last.as_deref(),
+        first.as_deref(),
+        patronymic.as_deref(),
+        company.as_deref(),
+    );
+    let birthday_md = birthday
+        .as_deref()
+        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .map(month_day);
+
+    let points: Vec<(String, String)> = conn
+        .prepare_cached("SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY id")?
+        .query_map([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let people: Vec<(String, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT name, phone, email FROM contact_people WHERE client_id = ?1 AND deleted = 0",
+        )?
+        .query_map([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let tags: Vec<String> = conn
+        .prepare_cached("SELECT tag FROM tags WHERE client_id = ?1 AND deleted = 0")?
+        .query_map([client_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+
+    let primary_phone = points
+        .iter()
+        .find(|(k, _)| k == "phone")
+        .map(|(_, v)| v.clone());
+    let has_email = points.iter().any(|(k, _)| k == "email");
+
+    let (orders_count, total_spent, last_order_at): (i64, i64, Option<i64>) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(amount_minor), 0), max(ordered_at) FROM orders
+             WHERE client_id = ?1 AND deleted = 0 AND status != 'cancelled'",
+        )?
+        .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let last_contact_at: Option<i64> = conn
+        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0")?
+        .query_row([client_id], |r| r.get(0))?;
+    let next_contact_at: Option<i64> = conn
+        .prepare_cached(
+            "SELECT min(due_at) FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL",
+        )?
+        .query_row([client_id], |r| r.get(0))?;
+    let has_requisites: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM requisites WHERE client_id = ?1 AND deleted = 0
+               AND coalesce(inn, kpp, ogrn, bank_account, bik, bank_name) IS NOT NULL)",
+        )?
+        .query_row([client_id], |r| r.get(0))?;
+    let marketing_consent: bool = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT status = 'given' FROM consents
+               WHERE client_id = ?1 AND deleted = 0 AND purpose = 'marketing'
+               ORDER BY given_on DESC, id DESC LIMIT 1), 0)",
+        )?
+        .query_row([client_id], |r| r.get(0))?;
+
+    conn.prepare_cached(
+        "UPDATE clients SET display_name = ?2, sort_name = ?3, primary_phone = ?4, birthday_md = ?5,
+           orders_count = ?6, total_spent_minor = ?7, last_order_at = ?8, last_contact_at = ?9,
+           next_contact_at = ?10, has_email = ?11, has_requisites = ?12, marketing_consent = ?13
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        client_id,
+        name,
+        crate::domain::text::fold(&name),
+        primary_phone,
+        birthday_md,
+        orders_count,
+        total_spent,
+        last_order_at,
+        last_contact_at,
+        next_contact_at,
+        has_email,
+        has_requisites,
+        marketing_consent,
+    ])?;
+
+    conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+        .execute([client_id])?;
+    if !deleted {
+        let person = [last.as_deref(), first.as_deref(), patronymic.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut names: Vec<&str> = vec![&person];
+        names.extend(company.as_deref());
+        names.extend(people.iter().map(|(n, _, _)| n.as_str()));
+        names.extend(people.iter().filter_map(|(_, _, e)| e.as_deref()));
+        names.extend(
+            points
+                .iter()
+                .filter(|(k, _)| k != "phone")
+                .map(|(_, v)| v.as_str()),
+        );
+        names.extend(tags.iter().map(String::as_str));
+        let phones = points
+            .iter()
+            .filter(|(k, _)| k == "phone")
+            .map(|(_, v)| v.as_str())
+            .chain(people.iter().filter_map(|(_, p, _)| p.as_deref()));
+        index_client(conn, client_id, &search_text(names, phones))?;
+    }
+    Ok(())
+}
+
+pub fn index_client(conn: &Connection, client_id: i64, text: &str) -> StoreResult<()> {
+    conn.prepare_cached("INSERT INTO client_search (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![client_id, text])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names() {
+        assert_eq!(
+            display_name(
+                "person",
+                Some("Иванов"),
+                Some("Иван"),
+                Some("Иванович"),
+                None
+            ),
+            "Иванов Иван Иванович"
+        );
+        assert_eq!(
+            display_name("company", Some("Иванов"), None, None, Some("ООО Ромашка")),
+            "ООО Ромашка"
+        );
+        assert_eq!(
+            display_name("person", None, None, None, Some("ИП Петров")),
+            "ИП Петров"
+        );
+    }
+}

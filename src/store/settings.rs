@@ -1,0 +1,62 @@
+//! Per-base settings: the defaults of `assets/settings.toml`, overridden by what the
+//! team set (stored as rows, so they travel with the base and merge like any change).
+
+use super::error::{StoreError, StoreResult};
+use super::write::{text, Entity};
+use super::{Store, Viewer};
+use crate::domain::settings::Settings;
+use rusqlite::OptionalExtension;
+
+impl Store {
+    pub(crate) fn load_settings(&self) -> StoreResult<Settings> {
+        let mut value = serde_json::to_value(Settings::default())?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM settings WHERE deleted = 0")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (key, raw) = row?;
+            if let (Some(slot), Ok(parsed)) = (value.get_mut(&key), serde_json::from_str(&raw)) {
+                *slot = parsed;
+            }
+        }
+        Ok(serde_json::from_value(value).unwrap_or_default())
+    }
+
+    /// Changes one numeric setting (admins and leads).
+    pub fn set_setting(&mut self, viewer: &Viewer, key: &str, raw: &str) -> StoreResult<()> {
+        if !viewer.sees_everyone() {
+            return Err(StoreError::NotAllowed);
+        }
+        if !Settings::NUMERIC_KEYS.contains(&key) {
+            return Err(StoreError::UnknownField(key.to_string()));
+        }
+        let number: i64 = raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| StoreError::bad_value(key, raw, "0, 1, 2…"))?;
+        self.write(Some(viewer), |w| {
+            let existing: Option<i64> = w
+                .tx()
+                .query_row("SELECT id FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            match existing {
+                Some(id) => w
+                    .update(Entity::Setting, id, &[("value", text(number.to_string()))])
+                    .map(|_| ()),
+                None => w
+                    .insert(
+                        Entity::Setting,
+                        &[("key", text(key)), ("value", text(number.to_string()))],
+                    )
+                    .map(|_| ()),
+            }
+        })?;
+        self.settings = self.load_settings()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,267 @@
+//! Gathers the manager's day with a handful of indexed, bounded queries; the domain
+//! orders and labels it (`domain::schedule`).
+
+use super::activity::local_instant;
+use super::error::StoreResult;
+use super::{Store, Viewer};
+use crate::domain::dates::age_on;
+use crate::domain::schedule::{
+    next_occurrence, order_dates, order_due_today, ClientRef, DateItem, DateKind, DueContact,
+    NewLead, ProspectItem, ReactivationItem, Section, Today,
+};
+use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use rusqlite::{params, Row};
+
+/// How many items of a section are read; the rest are counted.
+const SECTION_LIMIT: usize = 50;
+/// Contacts of the day are all read (to order them), up to this many.
+const DAY_LIMIT: usize = 300;
+
+const CLIENT_COLUMNS: &str = "c.number, c.display_name, c.primary_phone, m.login, c.time_zone, c.call_window, c.forgotten_at IS NOT NULL";
+
+fn client_ref(row: &Row<'_>) -> rusqlite::Result<ClientRef> {
+    let forgotten: bool = row.get(6)?;
+    Ok(ClientRef {
+        number: row.get(0)?,
+        name: if forgotten {
+            crate::i18n::tr("client.forgotten")
+        } else {
+            row.get(1)?
+        },
+        phone: row.get(2)?,
+        manager: row.get(3)?,
+        time_zone: row.get(4)?,
+        call_window: row.get(5)?,
+    })
+}
+
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+impl Store {
+    /// The viewer's day on `date` (their own clients), as SPEC §3 composes it.
+    pub fn today_for(&self, viewer: &Viewer, date: NaiveDate) -> StoreResult<Today> {
+        let now = Utc::now();
+        let day_start = local_instant(date, NaiveTime::MIN);
+        let day_end = local_instant(date + Duration::days(1), NaiveTime::MIN);
+        let real_today_start = local_instant(Local::now().date_naive(), NaiveTime::MIN);
+        let overdue_before = day_start.min(real_today_start);
+        let settings = &self.settings;
+        let me = viewer.id;
+
+        let new_leads = {
+            let target = settings.new_lead_target_minutes;
+            let items = self.rows(
+                &format!(
+                    "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
+                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
+                       AND c.created_at < ?2 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
+                ),
+                params![me, millis(day_end)],
+                |r| {
+                    let created = DateTime::from_timestamp_millis(r.get(7)?).unwrap_or(now);
+                    let age_minutes = (now - created).num_minutes().max(0);
+                    Ok(NewLead { client: client_ref(r)?, created_at: created, age_minutes, late: age_minutes > target })
+                },
+            )?;
+            let total = self.count(
+                "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL
+                 AND c.archived_at IS NULL AND c.created_at < ?2",
+                params![me, millis(day_end)],
+            )?;
+            Section { items, total }
+        };
+
+        let due_sql = |range: &str, limit: usize| {
+            format!(
+                "SELECT {CLIENT_COLUMNS}, s.uuid, s.due_at, s.has_time, s.channel, s.purpose, s.agreed, s.rule
+                 FROM clients c JOIN managers m ON m.id = c.manager_id
+                 JOIN scheduled_contacts s ON s.id = (SELECT id FROM scheduled_contacts
+                     WHERE client_id = c.id AND deleted = 0 AND done_at IS NULL ORDER BY due_at LIMIT 1)
+                 WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                   AND c.next_contact_at IS NOT NULL AND {range}
+                 ORDER BY c.next_contact_at LIMIT {limit}"
+            )
+        };
+        let due_contact = |r: &Row<'_>| -> rusqlite::Result<DueContact> {
+            Ok(DueContact {
+                client: client_ref(r)?,
+                contact_uuid: r.get(7)?,
+                due_at: DateTime::from_timestamp_millis(r.get(8)?).unwrap_or(now),
+                has_time: r.get(9)?,
+                channel: r.get(10)?,
+                purpose: r.get(11)?,
+                agreed: r.get(12)?,
+                rule: r.get(13)?,
+            })
+        };
+        let overdue = Section {
+            items: self.rows(
+                &due_sql("c.next_contact_at < ?2", SECTION_LIMIT),
+                params![me, millis(overdue_before)],
+                due_contact,
+            )?,
+            total: self.count(
+                "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                 AND c.next_contact_at IS NOT NULL AND c.next_contact_at < ?2",
+                params![me, millis(overdue_before)],
+            )?,
+        };
+        let mut due_today = Section {
+            items: self.rows(
+                &due_sql(
+                    "c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
+                    DAY_LIMIT,
+                ),
+                params![me, millis(overdue_before.max(day_start)), millis(day_end)],
+                due_contact,
+            )?,
+            total: 0,
+        };
+        due_today.total = self.count(
+            "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+             AND c.next_contact_at IS NOT NULL AND c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
+            params![me, millis(overdue_before.max(day_start)), millis(day_end)],
+        )?;
+        let local_offset = Local.offset_from_utc_datetime(&day_start.naive_utc()).fix();
+        order_due_today(&mut due_today.items, date, local_offset);
+
+        let dates = self.dates_for(me, date)?;
+
+        let prospects_at_limit = {
+            let cutoff = local_instant(
+                date - Duration::days(settings.prospect_limit_days) + Duration::days(1),
+                NaiveTime::MIN,
+            );
+            let day = date.format("%Y-%m-%d").to_string();
+            let condition = "c.manager_id = ?1 AND c.deleted = 0 AND c.orders_count = 0 AND c.archived_at IS NULL
+                 AND c.created_at < ?2 AND (c.put_off_until IS NULL OR c.put_off_until <= ?3)";
+            Section {
+                items: self.rows(
+                    &format!(
+                        "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
+                         WHERE {condition} ORDER BY c.created_at LIMIT {SECTION_LIMIT}"
+                    ),
+                    params![me, millis(cutoff), day],
+                    |r| {
+                        let created = DateTime::from_timestamp_millis(r.get(7)?).unwrap_or(now).with_timezone(&Local).date_naive();
+                        Ok(ProspectItem { client: client_ref(r)?, created, age_days: (date - created).num_days() })
+                    },
+                )?,
+                total: self.count(&format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
+            }
+        };
+
+        let to_reactivate = {
+            let cutoff = millis(day_start - Duration::days(settings.active_window_days));
+            let items = self.rows(
+                &format!(
+                    "SELECT {CLIENT_COLUMNS}, c.last_order_at, c.total_spent_minor,
+                       (SELECT coalesce(i.summary, i.outcome) FROM interactions i
+                          WHERE i.client_id = c.id AND i.deleted = 0 ORDER BY i.at DESC LIMIT 1)
+                     FROM clients c JOIN managers m ON m.id = c.manager_id
+                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.orders_count > 0 AND c.archived_at IS NULL
+                       AND c.next_contact_at IS NULL AND c.last_order_at < ?2
+                     ORDER BY c.total_spent_minor DESC LIMIT ?3"
+                ),
+                params![me, cutoff, settings.reactivation_per_day],
+                |r| {
+                    Ok(ReactivationItem {
+                        client: client_ref(r)?,
+                        last_order_at: DateTime::from_timestamp_millis(r.get(7)?).unwrap_or(now),
+                        total_spent_minor: r.get(8)?,
+                        last_note: r.get(9)?,
+                    })
+                },
+            )?;
+            let total = items.len() as u64;
+            Section { items, total }
+        };
+
+        Ok(Today {
+            date,
+            new_leads,
+            overdue,
+            due_today,
+            dates,
+            prospects_at_limit,
+            to_reactivate,
+        })
+    }
+
+    /// Birthdays and relatives' dates from `date` to the look-ahead.
+    fn dates_for(&self, me: i64, date: NaiveDate) -> StoreResult<Section<DateItem>> {
+        let days: Vec<NaiveDate> = (0..=self.settings.dates_lookahead_days)
+            .map(|d| date + Duration::days(d))
+            .collect();
+        let mut month_days: Vec<u32> = days.iter().map(|d| d.month() * 100 + d.day()).collect();
+        // 29 February is celebrated on the 28th in other years.
+        if days.iter().any(|d| {
+            d.month() == 2 && d.day() == 28 && NaiveDate::from_ymd_opt(d.year(), 2, 29).is_none()
+        }) {
+            month_days.push(229);
+        }
+        let list = month_days
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut items = self.rows(
+            &format!(
+                "SELECT {CLIENT_COLUMNS}, c.birthday FROM clients c JOIN managers m ON m.id = c.manager_id
+                 WHERE c.birthday_md IN ({list}) AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                 LIMIT {DAY_LIMIT}"
+            ),
+            params![me],
+            |r| {
+                let born = NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
+                let on = next_occurrence(born, date);
+                Ok(DateItem { client: client_ref(r)?, kind: DateKind::Birthday, date: on, in_days: (on - date).num_days(), age: Some(age_on(born, on)) })
+            },
+        )?;
+        items.extend(self.rows(
+            &format!(
+                "SELECT {CLIENT_COLUMNS}, d.date, d.label FROM important_dates d JOIN clients c ON c.id = d.client_id
+                 JOIN managers m ON m.id = c.manager_id
+                 WHERE d.md IN ({list}) AND d.deleted = 0 AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                 LIMIT {DAY_LIMIT}"
+            ),
+            params![me],
+            |r| {
+                let original = NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
+                let on = next_occurrence(original, date);
+                Ok(DateItem {
+                    client: client_ref(r)?,
+                    kind: DateKind::Relative { label: r.get(8)? },
+                    date: on,
+                    in_days: (on - date).num_days(),
+                    age: None,
+                })
+            },
+        )?);
+        order_dates(&mut items);
+        let total = items.len() as u64;
+        items.truncate(SECTION_LIMIT);
+        Ok(Section { items, total })
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, map)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn count(&self, from_where: &str, params: impl rusqlite::Params) -> StoreResult<u64> {
+        let sql = format!("SELECT count(*) {from_where}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params, |r| r.get::<_, i64>(0))? as u64)
+    }
+}

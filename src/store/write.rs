@@ -1,0 +1,500 @@
+//! The one write path. Every insert, update and delete of a syncable row goes through
+//! [`Writer`], which stamps the row (`updated_at`, `version`), appends the change to
+//! `change_log` in the same transaction (only the fields that changed, references as
+//! UUIDs), and refreshes the derived facts of the clients it touched.
+
+use super::error::{StoreError, StoreResult};
+use super::facts;
+use crate::domain::hlc::Hlc;
+use crate::domain::settings::Settings;
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, OptionalExtension, Transaction};
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Entity {
+    Manager,
+    // Campaign costs are entered with the reports (cost per acquisition).
+    #[allow(dead_code)]
+    Campaign,
+    Client,
+    ContactPoint,
+    ContactPerson,
+    Requisites,
+    ImportantDate,
+    Tag,
+    Interaction,
+    Order,
+    ScheduledContact,
+    Consent,
+    Setting,
+}
+
+impl Entity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Entity::Manager => "manager",
+            Entity::Campaign => "campaign",
+            Entity::Client => "client",
+            Entity::ContactPoint => "contact_point",
+            Entity::ContactPerson => "contact_person",
+            Entity::Requisites => "requisites",
+            Entity::ImportantDate => "important_date",
+            Entity::Tag => "tag",
+            Entity::Interaction => "interaction",
+            Entity::Order => "order",
+            Entity::ScheduledContact => "scheduled_contact",
+            Entity::Consent => "consent",
+            Entity::Setting => "setting",
+        }
+    }
+
+    pub fn table(self) -> &'static str {
+        match self {
+            Entity::Manager => "managers",
+            Entity::Campaign => "campaigns",
+            Entity::Client => "clients",
+            Entity::ContactPoint => "contact_points",
+            Entity::ContactPerson => "contact_people",
+            Entity::Requisites => "requisites",
+            Entity::ImportantDate => "important_dates",
+            Entity::Tag => "tags",
+            Entity::Interaction => "interactions",
+            Entity::Order => "orders",
+            Entity::ScheduledContact => "scheduled_contacts",
+            Entity::Consent => "consents",
+            Entity::Setting => "settings",
+        }
+    }
+
+    /// The columns a change may set: what the log records and a merge replays.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Entity::Manager => &["login", "name", "role"],
+            Entity::Campaign => &["name", "source", "cost_minor", "started_on"],
+            Entity::Client => &[
+                "number",
+                "kind",
+                "last_name",
+                "first_name",
+                "patronymic",
+                "company",
+                "legal_form",
+                "position",
+                "birthday",
+                "gender",
+                "occupation",
+                "city",
+                "time_zone",
+                "address",
+                "preferred_channel",
+                "call_window",
+                "manager_id",
+                "source",
+                "campaign_id",
+                "stage",
+                "notes",
+                "archived_at",
+                "archive_reason",
+                "archive_note",
+                "put_off_until",
+                "forgotten_at",
+                "created_at",
+            ],
+            Entity::ContactPoint => &["client_id", "kind", "value", "label"],
+            Entity::ContactPerson => &[
+                "client_id",
+                "name",
+                "position",
+                "phone",
+                "email",
+                "decision_maker",
+            ],
+            Entity::Requisites => &[
+                "client_id",
+                "inn",
+                "kpp",
+                "ogrn",
+                "bank_account",
+                "bik",
+                "bank_name",
+            ],
+            Entity::ImportantDate => &["client_id", "label", "date", "md"],
+            Entity::Tag => &["client_id", "tag"],
+            Entity::Interaction => &[
+                "client_id",
+                "manager_id",
+                "kind",
+                "direction",
+                "outcome",
+                "summary",
+                "nps",
+                "at",
+            ],
+            Entity::Order => &[
+                "client_id",
+                "manager_id",
+                "ordered_at",
+                "amount_minor",
+                "currency",
+                "items",
+                "status",
+            ],
+            Entity::ScheduledContact => &[
+                "client_id",
+                "manager_id",
+                "due_at",
+                "has_time",
+                "channel",
+                "purpose",
+                "agreed",
+                "rule",
+                "done_at",
+            ],
+            Entity::Consent => &["client_id", "purpose", "status", "form", "given_on", "note"],
+            Entity::Setting => &["key", "value"],
+        }
+    }
+}
+
+/// A reference column and the table whose UUID stands for it in the log.
+fn referenced_table(column: &str) -> Option<&'static str> {
+    match column {
+        "client_id" => Some("clients"),
+        "manager_id" => Some("managers"),
+        "campaign_id" => Some("campaigns"),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Insert,
+    Update,
+    Delete,
+    Forget,
+}
+
+impl Op {
+    fn code(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::Update => "update",
+            Op::Delete => "delete",
+            Op::Forget => "forget",
+        }
+    }
+}
+
+pub(crate) type Fields<'f> = [(&'f str, Value)];
+
+pub(crate) struct Writer<'a> {
+    tx: &'a Transaction<'a>,
+    device: &'a str,
+    actor: Option<String>,
+    clock: Hlc,
+    settings: &'a Settings,
+    now_ms: i64,
+    dirty: BTreeSet<i64>,
+    uuid_cache: HashMap<(&'static str, i64), String>,
+    /// Bulk loads compute derived facts themselves and index search in one pass.
+    defer_facts: bool,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(
+        tx: &'a Transaction<'a>,
+        device: &'a str,
+        actor: Option<String>,
+        clock: Hlc,
+        settings: &'a Settings,
+    ) -> Writer<'a> {
+        Writer {
+            tx,
+            device,
+            actor,
+            clock,
+            settings,
+            now_ms: chrono::Utc::now().timestamp_millis(),
+            dirty: BTreeSet::new(),
+            uuid_cache: HashMap::new(),
+            defer_facts: false,
+        }
+    }
+
+    /// The transaction, for reads made while writing.
+    pub fn tx(&self) -> &Transaction<'a> {
+        self.tx
+    }
+
+    pub fn settings(&self) -> &Settings {
+        self.settings
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    pub fn device(&self) -> &str {
+        self.device
+    }
+
+    pub fn defer_facts(&mut self) {
+        self.defer_facts = true;
+    }
+
+    /// Inserts a new row with a fresh UUID; returns its local id and UUID.
+    pub fn insert(&mut self, entity: Entity, fields: &Fields<'_>) -> StoreResult<(i64, String)> {
+        let uuid = uuid::Uuid::now_v7().to_string();
+        let id = self.insert_with_uuid(entity, &uuid, fields, &[])?;
+        Ok((id, uuid))
+    }
+
+    /// Inserts a row; `derived` columns are stored but not logged (bulk loads).
+    pub fn insert_with_uuid(
+        &mut self,
+        entity: Entity,
+        uuid: &str,
+        fields: &Fields<'_>,
+        derived: &Fields<'_>,
+    ) -> StoreResult<i64> {
+        check_columns(entity, fields)?;
+        let mut names: Vec<&str> = vec!["uuid", "updated_at"];
+        let mut values: Vec<Value> =
+            vec![Value::Text(uuid.to_string()), Value::Integer(self.now_ms)];
+        for (name, value) in fields.iter().chain(derived) {
+            names.push(name);
+            values.push(value.clone());
+        }
+        let placeholders = vec!["?"; names.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({placeholders})",
+            entity.table(),
+            names.join(", ")
+        );
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values.iter()))?;
+        let id = self.tx.last_insert_rowid();
+        let client_id = self.client_of(entity, id, fields);
+        self.log(entity, uuid, client_id, Op::Insert, fields)?;
+        if let Some(client) = client_id {
+            self.touch(client);
+        }
+        Ok(id)
+    }
+
+    /// Sets the given fields of a row; logs and stamps only those that really change.
+    /// Returns whether anything changed.
+    pub fn update(&mut self, entity: Entity, id: i64, fields: &Fields<'_>) -> StoreResult<bool> {
+        check_columns(entity, fields)?;
+        let columns: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+        let current: Vec<Value> = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {} FROM {} WHERE id = ?1",
+                columns.join(", "),
+                entity.table()
+            ))?
+            .query_row([id], |row| {
+                (0..columns.len()).map(|i| row.get::<_, Value>(i)).collect()
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::Database(format!("{} {id} vanished", entity.code())))?;
+        let changed: Vec<(&str, Value)> = fields
+            .iter()
+            .zip(current)
+            .filter(|((_, new), old)| new != old)
+            .map(|((name, new), _)| (*name, new.clone()))
+            .collect();
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        let sets: Vec<String> = changed.iter().map(|(n, _)| format!("{n} = ?")).collect();
+        let sql = format!(
+            "UPDATE {} SET {}, updated_at = ?, version = version + 1 WHERE id = ?",
+            entity.table(),
+            sets.join(", ")
+        );
+        let mut values: Vec<Value> = changed.iter().map(|(_, v)| v.clone()).collect();
+        values.push(Value::Integer(self.now_ms));
+        values.push(Value::Integer(id));
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values.iter()))?;
+        let uuid = self.uuid_of(entity.table(), id)?;
+        let client_id = self.client_of(entity, id, &changed);
+        self.log(entity, &uuid, client_id, Op::Update, &changed)?;
+        if let Some(client) = client_id {
+            self.touch(client);
+        }
+        Ok(true)
+    }
+
+    /// Leaves a tombstone: the row stays (so a merge knows it was deleted) but is gone
+    /// from every view.
+    pub fn delete(&mut self, entity: Entity, id: i64) -> StoreResult<()> {
+        let sql = format!(
+            "UPDATE {} SET deleted = 1, updated_at = ?1, version = version + 1 WHERE id = ?2 AND deleted = 0",
+            entity.table()
+        );
+        if self
+            .tx
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params![self.now_ms, id])?
+            == 0
+        {
+            return Ok(());
+        }
+        let uuid = self.uuid_of(entity.table(), id)?;
+        let client_id = self.client_of(entity, id, &[]);
+        self.log(entity, &uuid, client_id, Op::Delete, &[])?;
+        if let Some(client) = client_id {
+            self.touch(client);
+        }
+        Ok(())
+    }
+
+    /// Records that a client's personal data was erased; the caller has cleared it.
+    pub fn log_forget(&mut self, client_id: i64) -> StoreResult<()> {
+        let uuid = self.uuid_of("clients", client_id)?;
+        self.log(Entity::Client, &uuid, Some(client_id), Op::Forget, &[])?;
+        self.touch(client_id);
+        Ok(())
+    }
+
+    /// Marks a client whose derived facts must be recomputed before commit.
+    pub fn touch(&mut self, client_id: i64) {
+        if !self.defer_facts {
+            self.dirty.insert(client_id);
+        }
+    }
+
+    fn client_of(&self, entity: Entity, id: i64, fields: &Fields<'_>) -> Option<i64> {
+        if entity == Entity::Client {
+            return Some(id);
+        }
+        if !entity.columns().contains(&"client_id") {
+            return None;
+        }
+        let given = fields
+            .iter()
+            .find(|(n, _)| *n == "client_id")
+            .and_then(|(_, v)| match v {
+                Value::Integer(i) => Some(*i),
+                _ => None,
+            });
+        given.or_else(|| {
+            self.tx
+                .prepare_cached(&format!(
+                    "SELECT client_id FROM {} WHERE id = ?1",
+                    entity.table()
+                ))
+                .ok()?
+                .query_row([id], |r| r.get(0))
+                .ok()
+        })
+    }
+
+    fn uuid_of(&mut self, table: &'static str, id: i64) -> StoreResult<String> {
+        if let Some(uuid) = self.uuid_cache.get(&(table, id)) {
+            return Ok(uuid.clone());
+        }
+        let uuid: String = self
+            .tx
+            .prepare_cached(&format!("SELECT uuid FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))?;
+        if self.uuid_cache.len() > 4096 {
+            self.uuid_cache.clear();
+        }
+        self.uuid_cache.insert((table, id), uuid.clone());
+        Ok(uuid)
+    }
+
+    fn log(
+        &mut self,
+        entity: Entity,
+        row_uuid: &str,
+        client_id: Option<i64>,
+        op: Op,
+        fields: &Fields<'_>,
+    ) -> StoreResult<()> {
+        self.clock = self.clock.tick(chrono::Utc::now().timestamp_millis());
+        let mut json = serde_json::Map::new();
+        for (name, value) in fields {
+            let (key, value) = match (referenced_table(name), value) {
+                (Some(table), Value::Integer(id)) => (
+                    name.trim_end_matches("_id").to_string(),
+                    serde_json::Value::String(self.uuid_of(table, *id)?),
+                ),
+                _ => (name.to_string(), value_to_json(value)),
+            };
+            json.insert(key, value);
+        }
+        let client_uuid = match client_id {
+            Some(id) => Some(self.uuid_of("clients", id)?),
+            None => None,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (hlc, device, actor, entity, row_uuid, client_uuid, op, fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(rusqlite::params![
+                self.clock.0,
+                self.device,
+                self.actor,
+                entity.code(),
+                row_uuid,
+                client_uuid,
+                op.code(),
+                serde_json::Value::Object(json).to_string(),
+            ])?;
+        Ok(())
+    }
+
+    /// Refreshes what was touched and returns the clock to keep.
+    pub fn finish(self) -> StoreResult<Hlc> {
+        for client in &self.dirty {
+            facts::refresh_client(self.tx, *client, self.settings)?;
+        }
+        Ok(self.clock)
+    }
+}
+
+fn check_columns(entity: Entity, fields: &Fields<'_>) -> StoreResult<()> {
+    match fields
+        .iter()
+        .find(|(name, _)| !entity.columns().contains(name))
+    {
+        Some((name, _)) => Err(StoreError::UnknownField(name.to_string())),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn value_to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => serde_json::Value::from(*i),
+        Value::Real(f) => serde_json::Value::from(*f),
+        Value::Text(t) => serde_json::Value::String(t.clone()),
+        Value::Blob(b) => serde_json::Value::String(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+/// Shorthands for building field lists.
+pub(crate) fn text(value: impl Into<String>) -> Value {
+    Value::Text(value.into())
+}
+
+pub(crate) fn opt_text(value: Option<impl Into<String>>) -> Value {
+    value.map_or(Value::Null, |v| Value::Text(v.into()))
+}
+
+pub(crate) fn int(value: i64) -> Value {
+    Value::Integer(value)
+}
+
+pub(crate) fn opt_int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, Value::Integer)
+}
