@@ -1,7 +1,62 @@
-//! The terminal interface (SPEC §3).
+//! The terminal interface (SPEC §3): one `App` state, `Action`s, `update`, and drawing
+//! as a pure function of state. One file per pane or dialog; no SQL here.
+
+pub mod app;
+mod archive_dialog;
+mod card;
+pub mod form;
+mod help;
+pub mod keymap;
+mod list;
+pub mod log_dialog;
+mod modal;
+mod theme;
+mod today;
+pub mod view;
+mod welcome;
 
 use crate::store::{Store, Viewer};
+use app::{update, App};
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use ratatui::layout::Rect;
 
-pub fn run(_store: Store, _viewer: Viewer) -> anyhow::Result<()> {
-    anyhow::bail!(crate::i18n::tr("tui.not_ready"))
+/// A rectangle of at most `width` × `height`, centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Runs the interface until the user quits. The terminal is restored on every exit,
+/// error and panic (`ratatui::init` installs the panic hook).
+pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
+    let mut app = App::load(&store, viewer, chrono::Local::now().date_naive());
+    let mut terminal = ratatui::try_init()?;
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = (|| -> anyhow::Result<()> {
+        while !app.quit {
+            terminal.draw(|frame| view::draw(frame, &app))?;
+            let screen = Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
+            let actions = match event::read()? {
+                Event::Key(key) => keymap::action_for_key(&app, key).into_iter().collect(),
+                Event::Mouse(mouse) => keymap::action_for_mouse(&app, mouse, screen),
+                // The next loop redraws at the new size.
+                Event::Resize(_, _) => vec![],
+                _ => vec![],
+            };
+            for action in actions {
+                update(&mut app, action, &mut store);
+            }
+        }
+        Ok(())
+    })();
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
 }

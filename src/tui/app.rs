@@ -1,0 +1,526 @@
+//! The one state of the interface, the actions that change it, and `update`, the only
+//! place where state changes (and where the store is called). Drawing reads `App` only.
+
+use super::form::ClientForm;
+use super::log_dialog::LogDialog;
+use crate::domain::codes::ArchiveReason;
+use crate::domain::schedule::{ClientRef, Today};
+use crate::domain::segments::Segment;
+use crate::i18n::{tr, tr_value};
+use crate::store::card::ClientCard;
+use crate::store::listing::Cursor;
+use crate::store::{ClientRow, ListQuery, Store, StoreError, Viewer};
+use chrono::NaiveDate;
+
+/// Rows read from the store at a time.
+pub const WINDOW: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Card,
+    Today,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardTab {
+    Profile,
+    History,
+    Orders,
+    Tasks,
+    Consent,
+}
+
+impl CardTab {
+    pub const ALL: [CardTab; 5] = [
+        CardTab::Profile,
+        CardTab::History,
+        CardTab::Orders,
+        CardTab::Tasks,
+        CardTab::Consent,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CardTab::Profile => "tui.tab_profile",
+            CardTab::History => "tui.tab_history",
+            CardTab::Orders => "tui.tab_orders",
+            CardTab::Tasks => "tui.tab_tasks",
+            CardTab::Consent => "tui.tab_consent",
+        }
+    }
+}
+
+/// The client list: one window of rows plus where the next one starts.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub query: ListQuery,
+    pub rows: Vec<ClientRow>,
+    pub next: Option<Cursor>,
+    pub selected: usize,
+    pub total: u64,
+    pub searching: bool,
+}
+
+/// One line of Today that can be acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayEntry {
+    pub section: &'static str,
+    pub client: ClientRef,
+    pub contact_uuid: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TodayState {
+    pub date: NaiveDate,
+    pub today: Today,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help,
+    Welcome,
+    AddClient(Box<ClientForm>),
+    Log(Box<LogDialog>),
+    Archive { number: String, selected: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub viewer: Viewer,
+    pub db_label: String,
+    pub focus: Pane,
+    /// Which pane shows when the screen is too narrow for three.
+    pub list: ListState,
+    pub card: Option<ClientCard>,
+    pub card_tab: CardTab,
+    pub card_scroll: u16,
+    pub today: TodayState,
+    pub modal: Option<Modal>,
+    pub status: String,
+    pub status_error: bool,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    FocusNext,
+    FocusPrev,
+    Focus(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Click or Enter on a row.
+    Select(usize),
+    Open,
+    StartSearch,
+    SearchInput(char),
+    SearchBackspace,
+    SearchDone,
+    ClearSearch,
+    Segment(Option<Segment>),
+    NextTab,
+    PrevTab,
+    PrevDay,
+    NextDay,
+    Refresh,
+    ShowHelp,
+    Close,
+    LoadDemo,
+    ImportHint,
+    NewClient,
+    LogContact,
+    /// Schedule the selected Today contact (or the open client) this many days ahead.
+    Reschedule(u32),
+    Archive,
+    Form(super::form::FormInput),
+    LogInput(super::log_dialog::LogInput),
+    ArchiveChoose(usize),
+    ArchiveConfirm,
+}
+
+impl App {
+    pub fn new(viewer: Viewer, db_label: String, date: NaiveDate) -> App {
+        App {
+            viewer,
+            db_label,
+            focus: Pane::List,
+            list: ListState::default(),
+            card: None,
+            card_tab: CardTab::Profile,
+            card_scroll: 0,
+            today: TodayState {
+                date,
+                today: Today {
+                    date,
+                    ..Default::default()
+                },
+                selected: 0,
+            },
+            modal: None,
+            status: String::new(),
+            status_error: false,
+            quit: false,
+        }
+    }
+
+    /// Loads the list, the first client's card and Today; shows the welcome screen on
+    /// an empty base.
+    pub fn load(store: &Store, viewer: Viewer, date: NaiveDate) -> App {
+        let mut app = App::new(viewer, store.path().display().to_string(), date);
+        app.reload_list(store);
+        app.reload_today(store);
+        app.reload_card(store);
+        if app.list.rows.is_empty()
+            && app.list.query == ListQuery::default()
+            && store_is_empty(store, &app.viewer)
+        {
+            app.modal = Some(Modal::Welcome);
+        }
+        app
+    }
+
+    pub fn selected_row(&self) -> Option<&ClientRow> {
+        self.list.rows.get(self.list.selected)
+    }
+
+    /// Today flattened into the lines a manager moves through.
+    pub fn today_entries(&self) -> Vec<TodayEntry> {
+        super::today::entries(&self.today.today)
+    }
+
+    pub(super) fn say(&mut self, message: String) {
+        self.status = message;
+        self.status_error = false;
+    }
+
+    /// A store error goes to the status bar; what was typed stays where it was.
+    pub(super) fn fail(&mut self, err: StoreError) {
+        self.status = err.to_string();
+        self.status_error = true;
+    }
+
+    pub fn reload_list(&mut self, store: &Store) {
+        match store.list_clients(&self.viewer, &self.list.query, None, WINDOW) {
+            Ok(page) => {
+                self.list.rows = page.rows;
+                self.list.next = page.next;
+                self.list.selected = self
+                    .list
+                    .selected
+                    .min(self.list.rows.len().saturating_sub(1));
+                self.list.total = store
+                    .count_clients(&self.viewer, &self.list.query, 100_000)
+                    .unwrap_or(0);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Reads the next window when the selection comes near the end of what is loaded.
+    fn extend_list(&mut self, store: &Store) {
+        if self.list.selected + 10 < self.list.rows.len() {
+            return;
+        }
+        if let Some(cursor) = self.list.next.clone() {
+            match store.list_clients(&self.viewer, &self.list.query, Some(&cursor), WINDOW) {
+                Ok(page) => {
+                    self.list.rows.extend(page.rows);
+                    self.list.next = page.next;
+                }
+                Err(e) => self.fail(e),
+            }
+        }
+    }
+
+    pub fn reload_card(&mut self, store: &Store) {
+        self.card = match self.selected_row() {
+            Some(row) => match store.client_card(&self.viewer, &row.number) {
+                Ok(card) => Some(card),
+                Err(e) => {
+                    self.fail(e);
+                    None
+                }
+            },
+            None => None,
+        };
+        self.card_scroll = 0;
+    }
+
+    pub fn reload_today(&mut self, store: &Store) {
+        match store.today_for(&self.viewer, self.today.date) {
+            Ok(today) => {
+                self.today.today = today;
+                let count = self.today_entries().len();
+                self.today.selected = self.today.selected.min(count.saturating_sub(1));
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn open_client(&mut self, store: &Store, number: &str) {
+        match store.client_card(&self.viewer, number) {
+            Ok(card) => {
+                self.card = Some(card);
+                self.card_scroll = 0;
+                self.focus = Pane::Card;
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The client an action applies to: the selected Today line, or the open card.
+    fn target(&self) -> Option<(String, Option<String>)> {
+        match self.focus {
+            Pane::Today => self
+                .today_entries()
+                .get(self.today.selected)
+                .map(|e| (e.client.number.clone(), e.contact_uuid.clone())),
+            _ => self.card.as_ref().map(|c| (c.number.clone(), None)),
+        }
+    }
+
+    pub(super) fn after_write(&mut self, store: &Store, message: String) {
+        self.reload_list(store);
+        self.reload_today(store);
+        if let Some(number) = self.card.as_ref().map(|c| c.number.clone()) {
+            if let Ok(card) = store.client_card(&self.viewer, &number) {
+                self.card = Some(card);
+            }
+        }
+        self.say(message);
+    }
+}
+
+fn store_is_empty(store: &Store, viewer: &Viewer) -> bool {
+    let everyone = Viewer {
+        role: crate::domain::codes::Role::Admin,
+        ..viewer.clone()
+    };
+    store
+        .count_clients(&everyone, &ListQuery::default(), 1)
+        .unwrap_or(0)
+        == 0
+        && store
+            .count_clients(
+                &everyone,
+                &ListQuery {
+                    segment: Some(Segment::Archived),
+                    ..Default::default()
+                },
+                1,
+            )
+            .unwrap_or(0)
+            == 0
+}
+
+/// The one place where state changes.
+pub fn update(app: &mut App, action: Action, store: &mut Store) {
+    if let Some(modal) = app.modal.take() {
+        app.modal = super::modal::update_modal(app, modal, action, store);
+        return;
+    }
+    if app.list.searching {
+        match action {
+            Action::SearchInput(c) => {
+                app.list.query.search.push(c);
+                app.list.selected = 0;
+                app.reload_list(store);
+                app.reload_card(store);
+                return;
+            }
+            Action::SearchBackspace => {
+                app.list.query.search.pop();
+                app.list.selected = 0;
+                app.reload_list(store);
+                app.reload_card(store);
+                return;
+            }
+            Action::SearchDone => {
+                app.list.searching = false;
+                return;
+            }
+            Action::ClearSearch | Action::Close => {
+                app.list.searching = false;
+                app.list.query.search.clear();
+                app.reload_list(store);
+                app.reload_card(store);
+                return;
+            }
+            _ => app.list.searching = false,
+        }
+    }
+    match action {
+        Action::Quit => app.quit = true,
+        Action::FocusNext | Action::FocusPrev => {
+            let order = [Pane::List, Pane::Card, Pane::Today];
+            let at = order.iter().position(|p| *p == app.focus).unwrap_or(0);
+            let step = if action == Action::FocusNext { 1 } else { 2 };
+            app.focus = order[(at + step) % 3];
+        }
+        Action::Focus(pane) => app.focus = pane,
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Home
+        | Action::End => move_selection(app, &action, store),
+        Action::Select(index) => match app.focus {
+            Pane::List => {
+                app.list.selected = index.min(app.list.rows.len().saturating_sub(1));
+                app.reload_card(store);
+            }
+            Pane::Today => {
+                app.today.selected = index.min(app.today_entries().len().saturating_sub(1))
+            }
+            Pane::Card => {}
+        },
+        Action::Open => match app.focus {
+            Pane::List => {
+                app.reload_card(store);
+                if app.card.is_some() {
+                    app.focus = Pane::Card;
+                }
+            }
+            Pane::Today => {
+                if let Some(entry) = app.today_entries().get(app.today.selected).cloned() {
+                    app.open_client(store, &entry.client.number);
+                }
+            }
+            Pane::Card => {}
+        },
+        Action::StartSearch => {
+            app.focus = Pane::List;
+            app.list.searching = true;
+        }
+        Action::ClearSearch => {
+            app.list.query.search.clear();
+            app.reload_list(store);
+            app.reload_card(store);
+        }
+        Action::SearchInput(_) | Action::SearchBackspace | Action::SearchDone | Action::Close => {}
+        Action::Segment(segment) => {
+            app.list.query.segment = segment;
+            app.list.selected = 0;
+            app.reload_list(store);
+            app.reload_card(store);
+            app.say(segment.map_or_else(|| tr("tui.all_clients"), |s| s.label()));
+        }
+        Action::NextTab | Action::PrevTab => {
+            let at = CardTab::ALL
+                .iter()
+                .position(|t| *t == app.card_tab)
+                .unwrap_or(0);
+            let step = if action == Action::NextTab {
+                1
+            } else {
+                CardTab::ALL.len() - 1
+            };
+            app.card_tab = CardTab::ALL[(at + step) % CardTab::ALL.len()];
+            app.card_scroll = 0;
+        }
+        Action::PrevDay | Action::NextDay => {
+            let delta = if action == Action::NextDay { 1 } else { -1 };
+            app.today.date += chrono::Duration::days(delta);
+            app.today.selected = 0;
+            app.reload_today(store);
+        }
+        Action::Refresh => {
+            app.reload_list(store);
+            app.reload_today(store);
+            app.reload_card(store);
+            app.say(tr("tui.refreshed"));
+        }
+        Action::ShowHelp => app.modal = Some(Modal::Help),
+        Action::NewClient => app.modal = Some(Modal::AddClient(Box::default())),
+        Action::LogContact => match app.target() {
+            Some((number, contact)) => {
+                app.modal = Some(Modal::Log(Box::new(LogDialog::new(number, contact))));
+            }
+            None => app.say(tr("tui.select_client_first")),
+        },
+        Action::Reschedule(days) => match app.target() {
+            Some((number, Some(contact))) => {
+                let date =
+                    chrono::Local::now().date_naive() + chrono::Duration::days(i64::from(days));
+                let next = crate::store::activity::NextContact::on(date);
+                match store.reschedule_contact(&app.viewer, &contact, &next) {
+                    Ok(_) => app.after_write(store, tr_value("tui.rescheduled", &number)),
+                    Err(e) => app.fail(e),
+                }
+            }
+            Some((number, None)) => {
+                app.modal = Some(Modal::Log(Box::new(LogDialog::new(number, None))))
+            }
+            None => app.say(tr("tui.select_client_first")),
+        },
+        Action::Archive => match app.target() {
+            Some((number, _)) => {
+                app.modal = Some(Modal::Archive {
+                    number,
+                    selected: 0,
+                })
+            }
+            None => app.say(tr("tui.select_client_first")),
+        },
+        Action::LoadDemo
+        | Action::ImportHint
+        | Action::Form(_)
+        | Action::LogInput(_)
+        | Action::ArchiveChoose(_)
+        | Action::ArchiveConfirm => {}
+    }
+}
+
+fn move_selection(app: &mut App, action: &Action, store: &mut Store) {
+    let page = 10usize;
+    let step = |current: usize, len: usize| -> usize {
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Up => current.saturating_sub(1),
+            Action::Down => (current + 1).min(last),
+            Action::PageUp => current.saturating_sub(page),
+            Action::PageDown => (current + page).min(last),
+            Action::Home => 0,
+            Action::End => last,
+            _ => current,
+        }
+    };
+    match app.focus {
+        Pane::List => {
+            if *action == Action::End {
+                while app.list.next.is_some() && app.list.rows.len() < 10 * WINDOW {
+                    app.list.selected = app.list.rows.len();
+                    app.extend_list(store);
+                }
+            }
+            let before = app.list.selected;
+            app.list.selected = step(app.list.selected, app.list.rows.len());
+            app.extend_list(store);
+            if before != app.list.selected {
+                app.reload_card(store);
+            }
+        }
+        Pane::Today => app.today.selected = step(app.today.selected, app.today_entries().len()),
+        Pane::Card => {
+            app.card_scroll = match action {
+                Action::Up => app.card_scroll.saturating_sub(1),
+                Action::Down => app.card_scroll.saturating_add(1),
+                Action::PageUp => app.card_scroll.saturating_sub(10),
+                Action::PageDown => app.card_scroll.saturating_add(10),
+                _ => 0,
+            }
+        }
+    }
+}
+
+/// The reasons offered when archiving, in menu order.
+pub fn archive_reasons() -> &'static [ArchiveReason] {
+    ArchiveReason::ALL
+}

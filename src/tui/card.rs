@@ -1,0 +1,306 @@
+//! The selected client: Profile · History · Orders · Tasks · Consent.
+
+use super::app::{App, CardTab};
+use super::theme;
+use crate::domain::call_window::CallWindow;
+use crate::domain::codes::{
+    ArchiveReason, ConsentForm, ConsentPurpose, InteractionKind, OrderStatus, Source, Stage,
+};
+use crate::domain::contact::format_phone;
+use crate::domain::dates::format_date;
+use crate::domain::money::format_money;
+use crate::domain::segments::tier_label;
+use crate::i18n::{language, tr};
+use crate::store::card::ClientCard;
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Tabs, Wrap};
+use ratatui::Frame;
+
+fn when(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Local);
+    format!(
+        "{} {}",
+        format_date(local.date_naive(), language()),
+        local.format("%H:%M")
+    )
+}
+
+fn day(at: DateTime<Utc>) -> String {
+    format_date(at.with_timezone(&Local).date_naive(), language())
+}
+
+fn field(label: &str, value: Option<String>) -> Option<Line<'static>> {
+    value.filter(|v| !v.is_empty()).map(|v| {
+        Line::from(vec![
+            Span::styled(format!("{label}: "), theme::dim()),
+            Span::raw(v),
+        ])
+    })
+}
+
+fn profile(card: &ClientCard) -> Vec<Line<'static>> {
+    let lang = language();
+    let birthday = card
+        .birthday
+        .as_deref()
+        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .map(|d| format_date(d, lang));
+    let mut lines = vec![Line::from(Span::styled(card.name.clone(), theme::title()))];
+    let rows = [
+        field(
+            &tr("field.company"),
+            card.company.clone().filter(|_| card.kind == "person"),
+        ),
+        field(&tr("field.position"), card.position.clone()),
+        field(
+            &tr("field.phone"),
+            Some(
+                card.phones
+                    .iter()
+                    .map(|p| format_phone(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ),
+        field(&tr("field.email"), Some(card.emails.join(", "))),
+        field(&tr("field.birthday"), birthday),
+        field(&tr("field.city"), card.city.clone()),
+        field(
+            &tr("field.call_window"),
+            card.call_window
+                .as_deref()
+                .and_then(|w| CallWindow::parse(w).ok())
+                .map(|w| w.label()),
+        ),
+        field(
+            &tr("field.source"),
+            card.source
+                .as_deref()
+                .and_then(Source::from_code)
+                .map(|s| s.label()),
+        ),
+        field(
+            &tr("field.stage"),
+            Stage::from_code(&card.stage).map(|s| s.label()),
+        ),
+        field(&tr("field.tag"), Some(card.tags.join(", "))),
+        field(&tr("column.manager"), Some(card.manager_name.clone())),
+        field(
+            &tr("column.segment"),
+            Some(
+                card.segments
+                    .iter()
+                    .map(|s| s.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ),
+        field(&tr("column.tier"), card.tier.as_deref().map(tier_label)),
+        field(
+            &tr("column.total_spent"),
+            Some(format!(
+                "{} ({})",
+                format_money(card.total_spent_minor, "RUB", lang),
+                card.orders_count
+            )),
+        ),
+        field(
+            &tr("column.archived"),
+            card.archived_at.map(|at| {
+                let reason = card
+                    .archive_reason
+                    .as_deref()
+                    .and_then(ArchiveReason::from_code)
+                    .map(|r| r.label());
+                format!("{} — {}", day(at), reason.unwrap_or_default())
+            }),
+        ),
+        field(&tr("field.notes"), card.notes.clone()),
+    ];
+    lines.extend(rows.into_iter().flatten());
+    lines
+}
+
+fn history(card: &ClientCard) -> Vec<Line<'static>> {
+    let mut lines: Vec<(DateTime<Utc>, Line<'static>)> = card
+        .interactions
+        .iter()
+        .map(|i| {
+            let kind = InteractionKind::from_code(&i.kind).map_or(i.kind.clone(), |k| k.label());
+            let text = [i.outcome.clone(), i.summary.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" — ");
+            (
+                i.at,
+                Line::from(vec![
+                    Span::styled(format!("{} ", when(i.at)), theme::dim()),
+                    Span::styled(kind, theme::title()),
+                    Span::raw(format!(" {text}")),
+                ]),
+            )
+        })
+        .collect();
+    for change in card
+        .history
+        .iter()
+        .filter(|h| h.entity == "client" && h.op == "update")
+    {
+        let fields: Vec<String> = change
+            .fields
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "archived_at" | "forgotten_at"))
+                    .map(|(k, v)| {
+                        format!(
+                            "{}: {}",
+                            tr(&format!("change.{k}")),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if fields.is_empty() {
+            continue;
+        }
+        let who = change.actor.clone().unwrap_or_default();
+        lines.push((
+            change.at,
+            Line::from(vec![
+                Span::styled(format!("{} ", when(change.at)), theme::dim()),
+                Span::styled(format!("{who}: "), theme::dim()),
+                Span::raw(fields.join(", ")),
+            ]),
+        ));
+    }
+    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
+    if lines.is_empty() {
+        return vec![Line::from(Span::styled(
+            tr("tui.nothing_yet"),
+            theme::dim(),
+        ))];
+    }
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+fn orders(card: &ClientCard) -> Vec<Line<'static>> {
+    let lang = language();
+    if card.orders.is_empty() {
+        return vec![Line::from(Span::styled(
+            tr("tui.nothing_yet"),
+            theme::dim(),
+        ))];
+    }
+    card.orders
+        .iter()
+        .map(|o| {
+            let status = OrderStatus::from_code(&o.status).map_or(o.status.clone(), |s| s.label());
+            Line::from(format!(
+                "{}  {:>14}  ×{}  {status}",
+                day(o.ordered_at),
+                format_money(o.amount_minor, &o.currency, lang),
+                o.items
+            ))
+        })
+        .collect()
+}
+
+fn tasks(card: &ClientCard) -> Vec<Line<'static>> {
+    if card.tasks.is_empty() {
+        return vec![Line::from(Span::styled(
+            tr("tui.nothing_yet"),
+            theme::dim(),
+        ))];
+    }
+    card.tasks
+        .iter()
+        .map(|t| {
+            let at = if t.has_time {
+                when(t.due_at)
+            } else {
+                day(t.due_at)
+            };
+            let mark = if t.done_at.is_some() { "✓" } else { "•" };
+            let style = if t.done_at.is_some() {
+                theme::dim()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::styled(
+                format!("{mark} {at}  {}", t.purpose.clone().unwrap_or_default()),
+                style,
+            )
+        })
+        .collect()
+}
+
+fn consents(card: &ClientCard) -> Vec<Line<'static>> {
+    if card.consents.is_empty() {
+        return vec![Line::from(Span::styled(
+            tr("tui.no_consent"),
+            theme::warning(),
+        ))];
+    }
+    card.consents
+        .iter()
+        .map(|c| {
+            let purpose =
+                ConsentPurpose::from_code(&c.purpose).map_or(c.purpose.clone(), |p| p.label());
+            let form = c
+                .form
+                .as_deref()
+                .and_then(ConsentForm::from_code)
+                .map(|f| f.label())
+                .unwrap_or_default();
+            let status = tr(&format!("tui.consent_{}", c.status));
+            let date = NaiveDate::parse_from_str(&c.date, "%Y-%m-%d")
+                .map(|d| format_date(d, language()))
+                .unwrap_or_default();
+            Line::from(format!("{date}  {purpose}: {status}  {form}"))
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(card) = &app.card else {
+        frame.render_widget(
+            Paragraph::new(tr("tui.no_client_selected")).style(theme::dim()),
+            inner,
+        );
+        return;
+    };
+    let [tabs_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let titles: Vec<String> = CardTab::ALL.iter().map(|t| tr(t.key())).collect();
+    let selected = CardTab::ALL
+        .iter()
+        .position(|t| *t == app.card_tab)
+        .unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(theme::heading())
+            .divider("·"),
+        tabs_area,
+    );
+    let lines = match app.card_tab {
+        CardTab::Profile => profile(card),
+        CardTab::History => history(card),
+        CardTab::Orders => orders(card),
+        CardTab::Tasks => tasks(card),
+        CardTab::Consent => consents(card),
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.card_scroll, 0)),
+        body,
+    );
+}

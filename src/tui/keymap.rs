@@ -1,0 +1,156 @@
+//! Keys and mouse to actions, depending on what is open.
+
+use super::app::{Action, App, Modal, Pane};
+use super::form::FormInput;
+use super::log_dialog::{LogInput, NextChoice};
+use crate::domain::segments::Segment;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    match &app.modal {
+        Some(Modal::AddClient(_)) => {
+            return Some(Action::Form(match key.code {
+                KeyCode::Esc => FormInput::Cancel,
+                KeyCode::Enter => FormInput::Submit,
+                KeyCode::Tab | KeyCode::Down => FormInput::Next,
+                KeyCode::BackTab | KeyCode::Up => FormInput::Prev,
+                KeyCode::F(2) => FormInput::ToggleKind,
+                KeyCode::Backspace => FormInput::Backspace,
+                KeyCode::Char(c) => FormInput::Char(c),
+                _ => return None,
+            }))
+        }
+        Some(Modal::Log(dialog)) => {
+            let typing_date = dialog.field == super::log_dialog::LogField::Date;
+            return Some(Action::LogInput(match key.code {
+                KeyCode::Esc => LogInput::Cancel,
+                KeyCode::Enter => LogInput::Submit,
+                KeyCode::Tab => LogInput::NextField,
+                KeyCode::F(2) => LogInput::CycleKind,
+                KeyCode::F(3) => LogInput::ToggleAgreed,
+                KeyCode::Backspace => LogInput::Backspace,
+                KeyCode::Char(c @ '0'..='5')
+                    if key.modifiers.contains(KeyModifiers::ALT)
+                        || (!typing_date && dialog.outcome.is_empty()) =>
+                {
+                    LogInput::Choose(NextChoice::ALL[c as usize - '0' as usize])
+                }
+                KeyCode::Char(c) => LogInput::Char(c),
+                _ => return None,
+            }));
+        }
+        Some(Modal::Archive { .. }) => {
+            return match key.code {
+                KeyCode::Esc => Some(Action::Close),
+                KeyCode::Enter => Some(Action::ArchiveConfirm),
+                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                _ => None,
+            }
+        }
+        Some(Modal::Welcome) => {
+            return match key.code {
+                KeyCode::Char('d') | KeyCode::Char('в') => Some(Action::LoadDemo),
+                KeyCode::Char('i') | KeyCode::Char('ш') => Some(Action::ImportHint),
+                KeyCode::Char('n') | KeyCode::Char('т') => Some(Action::NewClient),
+                KeyCode::Char('q') | KeyCode::Char('й') => Some(Action::Quit),
+                KeyCode::Esc => Some(Action::Close),
+                _ => None,
+            }
+        }
+        Some(Modal::Help) => return Some(Action::Close),
+        None => {}
+    }
+    if app.list.searching {
+        return match key.code {
+            KeyCode::Esc => Some(Action::ClearSearch),
+            KeyCode::Enter => Some(Action::SearchDone),
+            KeyCode::Backspace => Some(Action::SearchBackspace),
+            KeyCode::Char(c) => Some(Action::SearchInput(c)),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
+            _ => None,
+        };
+    }
+    // Letters work in the Russian layout too (й = q, т = n, …).
+    let action = match key.code {
+        KeyCode::Char('q') | KeyCode::Char('й') => Action::Quit,
+        KeyCode::Tab => Action::FocusNext,
+        KeyCode::BackTab => Action::FocusPrev,
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Home => Action::Home,
+        KeyCode::End => Action::End,
+        KeyCode::Enter => Action::Open,
+        KeyCode::Char('/') | KeyCode::Char('.') => Action::StartSearch,
+        KeyCode::Esc => Action::ClearSearch,
+        KeyCode::Char('?') | KeyCode::Char(',') | KeyCode::F(1) => Action::ShowHelp,
+        KeyCode::Char('n') | KeyCode::Char('т') => Action::NewClient,
+        KeyCode::F(5) | KeyCode::Char('r') | KeyCode::Char('к') => Action::Refresh,
+        KeyCode::Char('l') | KeyCode::Char('д') => Action::LogContact,
+        KeyCode::Char('a') | KeyCode::Char('ф') => Action::Archive,
+        KeyCode::Char('[') | KeyCode::Char('х') => Action::PrevDay,
+        KeyCode::Char(']') | KeyCode::Char('ъ') => Action::NextDay,
+        KeyCode::Left if app.focus == Pane::Card => Action::PrevTab,
+        KeyCode::Right if app.focus == Pane::Card => Action::NextTab,
+        KeyCode::Left => Action::FocusPrev,
+        KeyCode::Right => Action::FocusNext,
+        KeyCode::Char(c @ '1'..='4') if app.focus == Pane::Today => Action::Reschedule(match c {
+            '1' => 1,
+            '2' => 7,
+            '3' => 30,
+            _ => 60,
+        }),
+        KeyCode::Char(c @ '0'..='6') if app.focus == Pane::List => Action::Segment(
+            c.to_digit(10)
+                .and_then(|d| d.checked_sub(1))
+                .map(|i| Segment::ALL[i as usize]),
+        ),
+        _ => return None,
+    };
+    Some(action)
+}
+
+/// Wheel scrolls the pane under the pointer; a click focuses it and picks a row.
+pub fn action_for_mouse(app: &App, mouse: MouseEvent, screen: Rect) -> Vec<Action> {
+    let at = Position::new(mouse.column, mouse.row);
+    let Some((pane, rect)) = super::view::pane_areas(screen)
+        .into_iter()
+        .find(|(pane, rect)| {
+            rect.contains(at) && (screen.width >= super::view::WIDE || *pane == app.focus)
+        })
+    else {
+        return vec![];
+    };
+    let mut actions = if pane != app.focus {
+        vec![Action::Focus(pane)]
+    } else {
+        vec![]
+    };
+    match mouse.kind {
+        MouseEventKind::ScrollUp => actions.push(Action::Up),
+        MouseEventKind::ScrollDown => actions.push(Action::Down),
+        MouseEventKind::Down(_) if pane == Pane::List => {
+            // Border, search line and header come before the first row.
+            let visible = rect.height.saturating_sub(4) as usize;
+            let offset = app.list.selected.saturating_sub(visible.saturating_sub(1));
+            let row = (mouse.row.saturating_sub(rect.y + 3)) as usize;
+            if mouse.row >= rect.y + 3 {
+                actions.push(Action::Select(offset + row));
+            }
+        }
+        _ => {}
+    }
+    actions
+}

@@ -1,0 +1,111 @@
+//! The client list pane: columns that fit the width, the search line, the count.
+
+use super::app::App;
+use super::theme;
+use crate::domain::contact::format_phone;
+use crate::domain::dates::format_date;
+use crate::i18n::{language, tr, trf};
+use chrono::Local;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [search_area, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+
+    let filter = app
+        .list
+        .query
+        .segment
+        .map(|s| format!("[{}] ", s.label()))
+        .unwrap_or_default();
+    let search_line = if app.list.searching || !app.list.query.search.is_empty() {
+        Line::from(vec![
+            Span::styled(format!("{filter}/ "), theme::heading()),
+            Span::raw(app.list.query.search.clone()),
+            Span::styled(if app.list.searching { "▏" } else { "" }, theme::heading()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(filter, theme::heading()),
+            Span::styled(
+                trf("tui.list_count", &[("count", &app.list.total)]),
+                theme::dim(),
+            ),
+        ])
+    };
+    frame.render_widget(Paragraph::new(search_line), search_area);
+
+    if app.list.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(tr("tui.no_clients")).style(theme::dim()),
+            table_area,
+        );
+        return;
+    }
+    let width = table_area.width;
+    let show_company = width >= 60;
+    let show_next = width >= 48;
+    let show_phone = width >= 75;
+    let show_manager = app.viewer.sees_everyone() && width >= 95;
+    let lang = language();
+    let mut header = vec![tr("column.number"), tr("column.name")];
+    let mut widths = vec![Constraint::Length(6), Constraint::Fill(2)];
+    if show_company {
+        header.push(tr("column.company"));
+        widths.push(Constraint::Fill(1));
+    }
+    header.push(tr("column.segment"));
+    widths.push(Constraint::Length(13));
+    if show_next {
+        header.push(tr("tui.next_short"));
+        widths.push(Constraint::Length(10));
+    }
+    if show_phone {
+        header.push(tr("column.phone"));
+        widths.push(Constraint::Length(16));
+    }
+    if show_manager {
+        header.push(tr("column.manager"));
+        widths.push(Constraint::Length(10));
+    }
+    let rows = app.list.rows.iter().map(|r| {
+        let mut cells = vec![
+            Cell::from(r.number.clone()),
+            Cell::from(if r.forgotten {
+                tr("client.forgotten")
+            } else {
+                r.name.clone()
+            }),
+        ];
+        if show_company {
+            cells.push(Cell::from(r.company.clone().unwrap_or_default()));
+        }
+        cells.push(Cell::from(r.segment.label()));
+        if show_next {
+            let next = r
+                .next_contact_at
+                .map(|t| format_date(t.with_timezone(&Local).date_naive(), lang));
+            cells.push(Cell::from(next.unwrap_or_default()));
+        }
+        if show_phone {
+            cells.push(Cell::from(
+                r.phone.as_deref().map(format_phone).unwrap_or_default(),
+            ));
+        }
+        if show_manager {
+            cells.push(Cell::from(r.manager.clone()));
+        }
+        Row::new(cells)
+    });
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::title()))
+        .row_highlight_style(theme::selected())
+        .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(app.list.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}

@@ -1,0 +1,248 @@
+//! Logging the outcome of a contact: what happened, and when to call next
+//! (+1d, +1w, +1m, +2m or a typed date). Rule 4 warns here, before saving.
+
+use crate::domain::codes::InteractionKind;
+use crate::domain::dates::parse_date;
+use chrono::{Months, NaiveDate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextChoice {
+    None,
+    Day,
+    Week,
+    Month,
+    TwoMonths,
+    Date,
+}
+
+impl NextChoice {
+    pub const ALL: [NextChoice; 6] = [
+        NextChoice::None,
+        NextChoice::Day,
+        NextChoice::Week,
+        NextChoice::Month,
+        NextChoice::TwoMonths,
+        NextChoice::Date,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            NextChoice::None => "tui.next_none",
+            NextChoice::Day => "tui.next_day",
+            NextChoice::Week => "tui.next_week",
+            NextChoice::Month => "tui.next_month",
+            NextChoice::TwoMonths => "tui.next_two_months",
+            NextChoice::Date => "tui.next_date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogInput {
+    Char(char),
+    Backspace,
+    NextField,
+    Choose(NextChoice),
+    CycleKind,
+    ToggleAgreed,
+    Submit,
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogField {
+    Outcome,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogDialog {
+    pub number: String,
+    pub contact_uuid: Option<String>,
+    pub kind: InteractionKind,
+    pub outcome: String,
+    pub next: NextChoice,
+    pub date_text: String,
+    pub agreed: bool,
+    pub field: LogField,
+    pub error: Option<String>,
+    pub warning: Option<String>,
+}
+
+impl LogDialog {
+    pub fn new(number: String, contact_uuid: Option<String>) -> LogDialog {
+        LogDialog {
+            number,
+            contact_uuid,
+            kind: InteractionKind::Call,
+            outcome: String::new(),
+            next: NextChoice::Week,
+            date_text: String::new(),
+            agreed: false,
+            field: LogField::Outcome,
+            error: None,
+            warning: None,
+        }
+    }
+
+    /// The day of the next contact, or an error naming what was typed.
+    pub fn next_date(&self, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+        Ok(match self.next {
+            NextChoice::None => None,
+            NextChoice::Day => Some(today + chrono::Duration::days(1)),
+            NextChoice::Week => Some(today + chrono::Duration::days(7)),
+            NextChoice::Month => today.checked_add_months(Months::new(1)),
+            NextChoice::TwoMonths => today.checked_add_months(Months::new(2)),
+            NextChoice::Date => {
+                Some(parse_date(&self.date_text, today).map_err(|e| e.to_string())?)
+            }
+        })
+    }
+
+    pub fn input(&mut self, input: &LogInput) {
+        let text = match self.field {
+            LogField::Outcome => &mut self.outcome,
+            LogField::Date => &mut self.date_text,
+        };
+        match input {
+            LogInput::Char(c) => text.push(*c),
+            LogInput::Backspace => {
+                text.pop();
+            }
+            LogInput::NextField => {
+                self.field = match self.field {
+                    LogField::Outcome if self.next == NextChoice::Date => LogField::Date,
+                    _ => LogField::Outcome,
+                }
+            }
+            LogInput::Choose(choice) => {
+                self.next = *choice;
+                self.field = if *choice == NextChoice::Date {
+                    LogField::Date
+                } else {
+                    LogField::Outcome
+                };
+            }
+            LogInput::CycleKind => {
+                let all = InteractionKind::ALL;
+                let at = all.iter().position(|k| *k == self.kind).unwrap_or(0);
+                self.kind = all[(at + 1) % all.len()];
+            }
+            LogInput::ToggleAgreed => self.agreed = !self.agreed,
+            LogInput::Submit | LogInput::Cancel => {}
+        }
+        self.error = None;
+    }
+}
+
+/// Draws the dialog: kind, outcome, the next-contact choices, warnings.
+pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog: &LogDialog) {
+    use super::theme;
+    use crate::i18n::{tr, tr_value};
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{}: ", tr("column.kind")), theme::dim()),
+            Span::styled(dialog.kind.label(), theme::title()),
+            Span::styled(format!("   {}", tr("tui.log_cycle_kind")), theme::dim()),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{}: ", tr("column.outcome")), theme::dim()),
+            Span::styled(
+                format!(
+                    "{}{}",
+                    dialog.outcome,
+                    if dialog.field == LogField::Outcome {
+                        "▏"
+                    } else {
+                        ""
+                    }
+                ),
+                theme::selected(),
+            ),
+        ]),
+        Line::default(),
+        Line::from(Span::styled(tr("tui.next_contact"), theme::heading())),
+    ];
+    let choices: Vec<Span<'static>> = NextChoice::ALL
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let style = if *c == dialog.next {
+                theme::selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            [
+                Span::styled(format!(" {}:{} ", i, tr(c.key())), style),
+                Span::raw(" "),
+            ]
+        })
+        .collect();
+    lines.push(Line::from(choices));
+    if dialog.next == NextChoice::Date {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", tr("column.date")), theme::dim()),
+            Span::styled(
+                format!(
+                    "{}{}",
+                    dialog.date_text,
+                    if dialog.field == LogField::Date {
+                        "▏"
+                    } else {
+                        ""
+                    }
+                ),
+                theme::selected(),
+            ),
+        ]));
+    }
+    let agreed = if dialog.agreed { "[x]" } else { "[ ]" };
+    lines.push(Line::from(format!("{agreed} {}", tr("tui.agreed"))));
+    if let Some(error) = &dialog.error {
+        lines.push(Line::from(Span::styled(error.clone(), theme::error())));
+    }
+    if let Some(warning) = &dialog.warning {
+        lines.push(Line::from(Span::styled(warning.clone(), theme::warning())));
+        lines.push(Line::from(Span::styled(
+            tr("tui.enter_again"),
+            theme::warning(),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(tr("tui.log_keys"), theme::dim())));
+    let popup = super::centered(area, 76, lines.len() as u16 + 4);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(tr_value("tui.log_title", &dialog.number))
+                .border_style(theme::focused_border()),
+        ),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_contact_choices() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut d = LogDialog::new("1".into(), None);
+        assert_eq!(
+            d.next_date(today),
+            Ok(NaiveDate::from_ymd_opt(2026, 11, 30))
+        );
+        d.input(&LogInput::Choose(NextChoice::TwoMonths));
+        assert_eq!(d.next_date(today), Ok(NaiveDate::from_ymd_opt(2027, 1, 23)));
+        d.input(&LogInput::Choose(NextChoice::Date));
+        for c in "31.02.2027".chars() {
+            d.input(&LogInput::Char(c));
+        }
+        assert!(d.next_date(today).unwrap_err().contains("31.02.2027"));
+    }
+}

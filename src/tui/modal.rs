@@ -1,0 +1,196 @@
+//! What actions do while a dialog is open: help, welcome, the client form, logging a
+//! contact, archiving. Returns the dialog if it stays open.
+
+use super::app::{archive_reasons, Action, App, Modal};
+use super::form::FormInput;
+use super::log_dialog::LogInput;
+use crate::i18n::{tr, tr_value, trf};
+use crate::store::activity::{NewInteraction, NextContact};
+use crate::store::demo::DemoOptions;
+use crate::store::Store;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn update_modal(
+    app: &mut App,
+    modal: Modal,
+    action: Action,
+    store: &mut Store,
+) -> Option<Modal> {
+    match modal {
+        Modal::Help => match action {
+            Action::Close | Action::ShowHelp | Action::Quit => None,
+            _ => Some(Modal::Help),
+        },
+        Modal::Welcome => match action {
+            Action::LoadDemo => {
+                match store.load_demo(&app.viewer, DemoOptions::default(), |_| {}) {
+                    Ok(summary) => {
+                        app.reload_list(store);
+                        app.reload_today(store);
+                        app.reload_card(store);
+                        app.say(trf(
+                            "tui.demo_loaded",
+                            &[
+                                ("clients", &summary.clients),
+                                ("managers", &summary.managers.join(", ")),
+                            ],
+                        ));
+                        None
+                    }
+                    Err(e) => {
+                        app.fail(e);
+                        Some(Modal::Welcome)
+                    }
+                }
+            }
+            Action::ImportHint => {
+                app.say(tr("tui.import_later"));
+                Some(Modal::Welcome)
+            }
+            Action::NewClient => Some(Modal::AddClient(Box::default())),
+            Action::Quit => {
+                app.quit = true;
+                None
+            }
+            Action::Close => None,
+            _ => Some(Modal::Welcome),
+        },
+        Modal::AddClient(mut form) => match action {
+            Action::Form(FormInput::Cancel) | Action::Close => {
+                app.say(tr("tui.cancelled"));
+                None
+            }
+            Action::Form(FormInput::Submit) => {
+                let Some(draft) = form.draft(today()) else {
+                    return Some(Modal::AddClient(form));
+                };
+                match store.add_client(&app.viewer, &draft, None) {
+                    Ok(number) => {
+                        app.reload_list(store);
+                        app.reload_today(store);
+                        if let Ok(card) = store.client_card(&app.viewer, &number) {
+                            app.card = Some(card);
+                            app.focus = super::app::Pane::Card;
+                        }
+                        app.say(tr_value("cli.client_added", &number));
+                        None
+                    }
+                    Err(e) => {
+                        // Nothing typed is lost: the form stays open with the message.
+                        form.message = Some(e.to_string());
+                        Some(Modal::AddClient(form))
+                    }
+                }
+            }
+            Action::Form(input) => {
+                form.input(&input, today());
+                Some(Modal::AddClient(form))
+            }
+            _ => Some(Modal::AddClient(form)),
+        },
+        Modal::Log(mut dialog) => match action {
+            Action::LogInput(LogInput::Cancel) | Action::Close => {
+                app.say(tr("tui.cancelled"));
+                None
+            }
+            Action::LogInput(LogInput::Submit) => {
+                let date = match dialog.next_date(today()) {
+                    Ok(date) => date,
+                    Err(message) => {
+                        dialog.error = Some(message);
+                        return Some(Modal::Log(dialog));
+                    }
+                };
+                let next = date.map(|d| NextContact {
+                    agreed: dialog.agreed,
+                    ..NextContact::on(d)
+                });
+                if let (Some(next), None) = (&next, &dialog.warning) {
+                    // Rule 4 warns once in the dialog; a second Enter saves anyway.
+                    if let Ok(Some(w)) =
+                        store.check_contact_interval(&app.viewer, &dialog.number, next)
+                    {
+                        dialog.warning = Some(trf(
+                            "rule.too_soon",
+                            &[
+                                ("days", &w.days_apart),
+                                ("min", &w.min_days),
+                                (
+                                    "other",
+                                    &crate::domain::dates::format_date(
+                                        w.other,
+                                        crate::i18n::language(),
+                                    ),
+                                ),
+                            ],
+                        ));
+                        return Some(Modal::Log(dialog));
+                    }
+                }
+                let mut interaction = NewInteraction::new(dialog.kind);
+                interaction.outcome = crate::domain::text::clean(&dialog.outcome);
+                match store.log_interaction(
+                    &app.viewer,
+                    &dialog.number,
+                    &interaction,
+                    next.as_ref(),
+                ) {
+                    Ok(_) => {
+                        app.after_write(store, tr_value("cli.logged", &dialog.number));
+                        None
+                    }
+                    Err(e) => {
+                        dialog.error = Some(e.to_string());
+                        Some(Modal::Log(dialog))
+                    }
+                }
+            }
+            Action::LogInput(input) => {
+                if matches!(input, LogInput::Choose(_) | LogInput::ToggleAgreed) {
+                    dialog.warning = None;
+                }
+                dialog.input(&input);
+                Some(Modal::Log(dialog))
+            }
+            _ => Some(Modal::Log(dialog)),
+        },
+        Modal::Archive { number, selected } => match action {
+            Action::Close => None,
+            Action::Up => Some(Modal::Archive {
+                number,
+                selected: selected.saturating_sub(1),
+            }),
+            Action::Down => Some(Modal::Archive {
+                number,
+                selected: (selected + 1).min(archive_reasons().len() - 1),
+            }),
+            Action::ArchiveChoose(i) => Some(Modal::Archive {
+                number,
+                selected: i.min(archive_reasons().len() - 1),
+            }),
+            Action::ArchiveConfirm => {
+                let reason = archive_reasons()[selected];
+                match store.archive(&app.viewer, &number, reason, None) {
+                    Ok(()) => {
+                        app.after_write(
+                            store,
+                            trf(
+                                "cli.client_archived",
+                                &[("number", &number), ("reason", &reason.label())],
+                            ),
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        app.fail(e);
+                        None
+                    }
+                }
+            }
+            _ => Some(Modal::Archive { number, selected }),
+        },
+    }
+}

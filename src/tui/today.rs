@@ -1,0 +1,150 @@
+//! Today: the manager's day, grouped, every line something to act on.
+
+use super::app::{App, TodayEntry};
+use super::theme;
+use crate::domain::dates::format_date;
+use crate::domain::money::format_money;
+use crate::domain::schedule::{DateKind, Today};
+use crate::i18n::{language, tr, trf};
+use chrono::Local;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState};
+use ratatui::Frame;
+
+/// Today's lines in the order shown, each with what an action needs.
+pub fn entries(today: &Today) -> Vec<TodayEntry> {
+    let lang = language();
+    let mut out = Vec::new();
+    for lead in &today.new_leads.items {
+        out.push(TodayEntry {
+            section: "today.new_leads",
+            client: lead.client.clone(),
+            contact_uuid: None,
+            detail: trf("today.lead_age", &[("minutes", &lead.age_minutes)]),
+        });
+    }
+    for c in &today.overdue.items {
+        out.push(TodayEntry {
+            section: "today.overdue",
+            client: c.client.clone(),
+            contact_uuid: Some(c.contact_uuid.clone()),
+            detail: format_date(c.due_at.with_timezone(&Local).date_naive(), lang),
+        });
+    }
+    for c in &today.due_today.items {
+        let time = if c.has_time {
+            c.due_at.with_timezone(&Local).format("%H:%M").to_string()
+        } else {
+            c.client.call_window.clone().unwrap_or_default()
+        };
+        out.push(TodayEntry {
+            section: "today.due",
+            client: c.client.clone(),
+            contact_uuid: Some(c.contact_uuid.clone()),
+            detail: [time, c.purpose.clone().unwrap_or_default()]
+                .join(" ")
+                .trim()
+                .to_string(),
+        });
+    }
+    for d in &today.dates.items {
+        let what = match &d.kind {
+            DateKind::Birthday => d.age.map_or_else(
+                || tr("today.birthday"),
+                |age| trf("today.birthday_age", &[("age", &age)]),
+            ),
+            DateKind::Relative { label } => label.clone(),
+        };
+        let when = if d.in_days == 0 {
+            tr("today.today")
+        } else {
+            trf("today.in_days", &[("days", &d.in_days)])
+        };
+        out.push(TodayEntry {
+            section: "today.dates",
+            client: d.client.clone(),
+            contact_uuid: None,
+            detail: format!("{what}, {when}"),
+        });
+    }
+    for p in &today.prospects_at_limit.items {
+        out.push(TodayEntry {
+            section: "today.prospects",
+            client: p.client.clone(),
+            contact_uuid: None,
+            detail: trf("today.prospect_age", &[("days", &p.age_days)]),
+        });
+    }
+    for r in &today.to_reactivate.items {
+        out.push(TodayEntry {
+            section: "today.reactivate",
+            client: r.client.clone(),
+            contact_uuid: None,
+            detail: format_money(r.total_spent_minor, "RUB", lang),
+        });
+    }
+    out
+}
+
+fn total_of(today: &Today, section: &str) -> u64 {
+    match section {
+        "today.new_leads" => today.new_leads.total,
+        "today.overdue" => today.overdue.total,
+        "today.due" => today.due_today.total,
+        "today.dates" => today.dates.total,
+        "today.prospects" => today.prospects_at_limit.total,
+        _ => today.to_reactivate.total,
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
+    let entries = app.today_entries();
+    let inner_width = block.inner(area).width as usize;
+    let mut items = Vec::new();
+    let mut selected_item = None;
+    let mut section = "";
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.section != section {
+            section = entry.section;
+            let title = format!("{} ({})", tr(section), total_of(&app.today.today, section));
+            let style = if section == "today.overdue" {
+                theme::error()
+            } else {
+                theme::heading()
+            };
+            items.push(ListItem::new(Line::from(Span::styled(title, style))));
+        }
+        if i == app.today.selected {
+            selected_item = Some(items.len());
+        }
+        let name: String = entry
+            .client
+            .name
+            .chars()
+            .take(inner_width.saturating_sub(2))
+            .collect();
+        items.push(ListItem::new(vec![
+            Line::from(format!(" {name}")),
+            Line::from(Span::styled(
+                format!("   {} {}", entry.client.number, entry.detail),
+                theme::dim(),
+            )),
+        ]));
+    }
+    if items.is_empty() {
+        items.push(ListItem::new(Line::from(Span::styled(
+            tr("today.empty"),
+            theme::dim(),
+        ))));
+    }
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(theme::selected());
+    let mut state = ListState::default().with_selected(if app.focus == super::app::Pane::Today {
+        selected_item
+    } else {
+        None
+    });
+    frame.render_stateful_widget(list, area, &mut state);
+}

@@ -1,0 +1,178 @@
+//! Drawing: a pure function of `App`. Three panes at 100 columns and more, tabs below.
+
+use super::app::{App, Modal, Pane};
+use super::theme;
+use crate::i18n::{tr, trf};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
+use ratatui::Frame;
+
+/// Three panes side by side from this width; tabs below it.
+pub const WIDE: u16 = 100;
+
+fn pane_title(pane: Pane) -> String {
+    match pane {
+        Pane::List => tr("tui.pane_clients"),
+        Pane::Card => tr("tui.pane_card"),
+        Pane::Today => tr("tui.pane_today"),
+    }
+}
+
+fn block(app: &App, pane: Pane) -> Block<'static> {
+    let mut title = pane_title(pane);
+    if pane == Pane::Today {
+        title = format!(
+            "{} {}",
+            title,
+            crate::domain::dates::format_date(app.today.date, crate::i18n::language())
+        );
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), theme::title()))
+        .border_style(if app.focus == pane {
+            theme::focused_border()
+        } else {
+            theme::border()
+        })
+}
+
+fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: Pane) {
+    let b = block(app, pane);
+    match pane {
+        Pane::List => super::list::draw(frame, area, app, b),
+        Pane::Card => super::card::draw(frame, area, app, b),
+        Pane::Today => super::today::draw(frame, area, app, b),
+    }
+}
+
+/// The areas of the panes for a screen size (also used to map mouse clicks).
+pub fn pane_areas(area: Rect) -> Vec<(Pane, Rect)> {
+    let [_, body, _, _] = split(area);
+    if area.width >= WIDE {
+        let [list, card, today] = Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Percentage(35),
+            Constraint::Percentage(25),
+        ])
+        .areas(body);
+        vec![(Pane::List, list), (Pane::Card, card), (Pane::Today, today)]
+    } else {
+        let [_, content] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+        vec![
+            (Pane::List, content),
+            (Pane::Card, content),
+            (Pane::Today, content),
+        ]
+    }
+}
+
+fn split(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    let [header, body, status, footer] = split(area);
+    frame.render_widget(
+        Paragraph::new(header_line(app)).style(theme::status_bar()),
+        header,
+    );
+    if area.width >= WIDE {
+        for (pane, rect) in pane_areas(area) {
+            draw_pane(frame, rect, app, pane);
+        }
+    } else {
+        let [tabs, content] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+        let panes = [Pane::List, Pane::Card, Pane::Today];
+        let titles: Vec<String> = panes.iter().map(|p| pane_title(*p)).collect();
+        let selected = panes.iter().position(|p| *p == app.focus).unwrap_or(0);
+        frame.render_widget(
+            Tabs::new(titles)
+                .select(selected)
+                .highlight_style(theme::selected()),
+            tabs,
+        );
+        draw_pane(frame, content, app, app.focus);
+    }
+    let status_style = if app.status_error {
+        theme::error()
+    } else {
+        ratatui::style::Style::new()
+    };
+    frame.render_widget(
+        Paragraph::new(app.status.clone()).style(status_style),
+        status,
+    );
+    frame.render_widget(Paragraph::new(footer_line(app)), footer);
+    match &app.modal {
+        Some(Modal::Help) => super::help::draw(frame, area),
+        Some(Modal::Welcome) => super::welcome::draw(frame, area),
+        Some(Modal::AddClient(form)) => super::form::draw(frame, area, form),
+        Some(Modal::Log(dialog)) => super::log_dialog::draw(frame, area, dialog),
+        Some(Modal::Archive { number, selected }) => {
+            super::archive_dialog::draw(frame, area, number, *selected)
+        }
+        None => {}
+    }
+}
+
+fn header_line(app: &App) -> Line<'static> {
+    let today = &app.today.today;
+    let due = today.overdue.total + today.due_today.total + today.new_leads.total;
+    Line::from(format!(
+        " clientbook · {} ({}) · {} · {}",
+        app.viewer.name,
+        app.viewer.role.label(),
+        app.db_label,
+        trf("tui.due_badge", &[("count", &due)])
+    ))
+}
+
+/// The keys of the focused pane (or the open dialog).
+fn footer_line(app: &App) -> Line<'static> {
+    let keys: &[(&str, &str)] = match (&app.modal, app.focus, app.list.searching) {
+        (Some(_), _, _) => &[("Esc", "footer.close")],
+        (None, _, true) => &[("Enter", "footer.done"), ("Esc", "footer.clear")],
+        (None, Pane::List, false) => &[
+            ("/", "footer.search"),
+            ("Enter", "footer.open"),
+            ("0-6", "footer.segments"),
+            ("n", "footer.new"),
+            ("Tab", "footer.pane"),
+            ("?", "footer.help"),
+            ("q", "footer.quit"),
+        ],
+        (None, Pane::Card, false) => &[
+            ("←→", "footer.tabs"),
+            ("l", "footer.log"),
+            ("a", "footer.archive"),
+            ("Tab", "footer.pane"),
+            ("?", "footer.help"),
+            ("q", "footer.quit"),
+        ],
+        (None, Pane::Today, false) => &[
+            ("l", "footer.log"),
+            ("1-4", "footer.reschedule"),
+            ("a", "footer.archive"),
+            ("[ ]", "footer.day"),
+            ("Tab", "footer.pane"),
+            ("?", "footer.help"),
+        ],
+    };
+    let mut spans = Vec::new();
+    for (key, what) in keys {
+        spans.push(Span::styled(format!(" {key} "), theme::key()));
+        spans.push(Span::raw(format!(" {} ", tr(what))));
+    }
+    Line::from(spans)
+}
