@@ -21,6 +21,17 @@ impl Viewer {
     pub fn sees_everyone(&self) -> bool {
         self.role.sees_everyone()
     }
+
+    /// A viewer that is in no base, for drawing screens in tests.
+    pub fn for_tests(login: &str, name: &str, role: Role) -> Viewer {
+        Viewer {
+            id: 0,
+            uuid: String::new(),
+            login: login.into(),
+            name: name.into(),
+            role,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

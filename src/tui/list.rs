@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let show_manager = app.viewer.sees_everyone() && width >= 95;
     let lang = language();
     let mut header = vec![tr("column.number"), tr("column.name")];
-    let mut widths = vec![Constraint::Length(6), Constraint::Fill(2)];
+    let mut widths = vec![Constraint::Length(5), Constraint::Fill(3)];
     if show_company {
         header.push(tr("column.company"));
         widths.push(Constraint::Fill(1));
@@ -83,7 +83,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
             }),
         ];
         if show_company {
-            cells.push(Cell::from(r.company.clone().unwrap_or_default()));
+            let company = if r.kind == "person" {
+                r.company.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            cells.push(Cell::from(company));
         }
         cells.push(Cell::from(r.segment.label()));
         if show_next {

@@ -83,7 +83,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let [header, body, status, footer] = split(area);
     frame.render_widget(
-        Paragraph::new(header_line(app)).style(theme::status_bar()),
+        Paragraph::new(header_line(app, area.width)).style(theme::status_bar()),
         header,
     );
     if area.width >= WIDE {
@@ -126,14 +126,22 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
 }
 
-fn header_line(app: &App) -> Line<'static> {
+fn header_line(app: &App, width: u16) -> Line<'static> {
     let today = &app.today.today;
+    // On a narrow screen the file name alone, so nothing is cut mid-word.
+    let db = if width >= WIDE {
+        app.db_label.clone()
+    } else {
+        std::path::Path::new(&app.db_label)
+            .file_name()
+            .map_or(app.db_label.clone(), |n| n.to_string_lossy().into_owned())
+    };
     let due = today.overdue.total + today.due_today.total + today.new_leads.total;
     Line::from(format!(
         " clientbook · {} ({}) · {} · {}",
         app.viewer.name,
         app.viewer.role.label(),
-        app.db_label,
+        db,
         trf("tui.due_badge", &[("count", &due)])
     ))
 }

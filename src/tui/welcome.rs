@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect) {
         Line::default(),
         option("q", "welcome.quit"),
     ];
-    let popup = centered(area, 70, 15);
+    let popup = centered(area, 78, 15);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
