@@ -321,7 +321,7 @@ fn rows_holding(conn: &rusqlite::Connection, secret: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: forget leaves the phone, e-mail and tags in the tombstoned rows of contact_points and tags"]
+
 fn no_table_keeps_a_forgotten_clients_data() {
     let (sb, _id) = forgotten_client();
     let conn = rusqlite::Connection::open(&sb.db).unwrap();
@@ -341,7 +341,7 @@ fn no_table_keeps_a_forgotten_clients_data() {
 }
 
 #[test]
-#[ignore = "bug: forget keeps consent notes, which client show --json then prints"]
+
 fn a_forgotten_clients_consent_notes_are_erased() {
     let sb = Sandbox::new();
     sb.team();

@@ -120,7 +120,7 @@ fn a_torn_copy_is_refused_and_left_as_it_was() {
 }
 
 #[test]
-#[ignore = "bug: a torn (malformed) database gives 'database error: database disk image is malformed' without the file"]
+
 fn a_torn_copy_is_reported_with_its_file() {
     let sb = Sandbox::new();
     let path = torn_base(&sb);

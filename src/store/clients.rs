@@ -259,10 +259,29 @@ impl Store {
             let mut fields: Vec<(&str, rusqlite::types::Value)> = personal.iter().map(|c| (*c, null.clone())).collect();
             fields.push(("forgotten_at", int(w.now_ms())));
             w.update(Entity::Client, id, &fields)?;
-            for entity in [Entity::ContactPoint, Entity::ContactPerson, Entity::ImportantDate, Entity::Tag, Entity::Requisites] {
-                for row in child_rows(w, entity, id)? {
-                    w.delete(entity, row)?;
+            // Blank the values before the tombstone, so the file keeps no trace of them.
+            let blank = || text("");
+            let erasures: [(Entity, Vec<(&str, rusqlite::types::Value)>); 5] = [
+                (Entity::ContactPoint, vec![("value", blank()), ("label", null.clone())]),
+                (
+                    Entity::ContactPerson,
+                    vec![("name", blank()), ("position", null.clone()), ("phone", null.clone()), ("email", null.clone())],
+                ),
+                (Entity::ImportantDate, vec![("label", blank()), ("date", blank()), ("md", int(0))]),
+                (Entity::Tag, vec![("tag", blank())]),
+                (
+                    Entity::Requisites,
+                    ["inn", "kpp", "ogrn", "bank_account", "bik", "bank_name"].iter().map(|c| (*c, null.clone())).collect(),
+                ),
+            ];
+            for (entity, fields) in &erasures {
+                for row in child_rows(w, *entity, id)? {
+                    w.update(*entity, row, fields)?;
+                    w.delete(*entity, row)?;
                 }
+            }
+            for row in child_rows(w, Entity::Consent, id)? {
+                w.update(Entity::Consent, row, &[("note", null.clone())])?;
             }
             for row in child_rows(w, Entity::Interaction, id)? {
                 w.update(Entity::Interaction, row, &[("outcome", null.clone()), ("summary", null.clone())])?;

@@ -153,7 +153,13 @@ impl Store {
         }
         let seeds: Seeds =
             toml::from_str(DEMO_SEEDS).map_err(|e| StoreError::Database(e.to_string()))?;
-        let mut rng = fastrand::Rng::with_seed(options.seed);
+        // A second load into the same base continues rather than repeating the first.
+        let existing: u64 = self
+            .conn
+            .query_row("SELECT count(*) FROM clients", [], |r| r.get::<_, i64>(0))?
+            as u64;
+        let mut rng =
+            fastrand::Rng::with_seed(options.seed ^ existing.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut summary = DemoSummary::default();
         let mut manager_ids = Vec::new();
         for i in 0..options.managers.max(1) {
@@ -173,6 +179,8 @@ impl Store {
             manager_ids.push(actor.id);
         }
         let mut made = 0;
+        // A bulk load touches many index pages; a larger cache for its duration only.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
         while made < options.clients {
             let batch = BATCH.min(options.clients - made);
             self.write(Some(actor), |w| {
@@ -186,6 +194,7 @@ impl Store {
             made += batch;
             progress(made);
         }
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
         summary.clients = made;
         Ok(summary)
     }

@@ -77,7 +77,9 @@ impl From<rusqlite::Error> for StoreError {
         match err.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
-            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(PathBuf::new()),
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase(PathBuf::new())
+            }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
             _ => StoreError::Database(err.to_string()),
         }
