@@ -73,6 +73,7 @@ fn app() -> App {
                 late: true,
             }],
             total: 1,
+            capped: false,
         },
         overdue: Section {
             items: vec![DueContact {
@@ -86,6 +87,7 @@ fn app() -> App {
                 rule: None,
             }],
             total: 1,
+            capped: false,
         },
         ..Default::default()
     };

@@ -15,11 +15,14 @@ pub struct BenchArgs {
     pub clients: usize,
     #[arg(long, default_value_t = 20)]
     pub managers: usize,
-    /// Keep the generated base in this file instead of a temporary one.
+    /// Keep the generated base in this file (measured again, not rebuilt, if it exists).
     #[arg(long, value_name = "PATH")]
     pub keep: Option<std::path::PathBuf>,
     #[arg(long)]
     pub json: bool,
+    /// Also print the slowest search queries.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +82,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| dir.path().join("bench.db"));
     let device = uuid::Uuid::new_v4().to_string();
     let build = Instant::now();
-    {
+    // A kept base from an earlier run is measured again rather than rebuilt.
+    let reuse = args.keep.is_some() && path.exists();
+    if !reuse {
         let mut store = Store::open_as_device(&path, &device)?;
         let admin = store.init("admin", "Admin")?;
         let options = DemoOptions {
@@ -99,7 +104,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             }
         })?;
     }
-    if !args.json {
+    if !args.json && !reuse {
         eprintln!();
         eprintln!(
             "{}",
@@ -149,14 +154,28 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         "olivia",
         "79161",
     ];
+    let mut per_query: Vec<(f64, &str)> = Vec::new();
     let search = measure(queries.len() * 8, |i| {
+        let text = queries[i % queries.len()];
         let q = ListQuery {
-            search: queries[i % queries.len()].to_string(),
+            search: text.to_string(),
             ..Default::default()
         };
+        let start = Instant::now();
         store.list_clients(&viewer, &q, None, 50)?;
+        per_query.push((start.elapsed().as_secs_f64() * 1000.0, text));
         Ok(())
     })?;
+    if args.detail {
+        per_query.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut seen = Vec::new();
+        for (ms, text) in per_query {
+            if !seen.contains(&text) && seen.len() < 8 {
+                eprintln!("{ms:8.2} ms  {text}");
+                seen.push(text);
+            }
+        }
+    }
     figures.push(figure("bench.search", search, 10.0, true));
 
     let today = measure(50, |_| {

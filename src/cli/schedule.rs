@@ -44,7 +44,7 @@ fn section<T>(out: &mut String, key: &str, section: &Section<T>, line: impl Fn(&
     if section.total == 0 {
         return;
     }
-    out.push_str(&format!("\n{} ({})\n", tr(key), section.total));
+    out.push_str(&format!("\n{} ({})\n", tr(key), section.total_label()));
     for item in &section.items {
         out.push_str(&format!("  {}\n", line(item)));
     }

@@ -70,11 +70,14 @@ pub struct ReactivationItem {
     pub last_note: Option<String>,
 }
 
-/// A bounded list and how many there are in all.
+/// A bounded list and how many there are in all. Counts stop at a cap (a day with a
+/// thousand overdue calls says "1000+"; it does not count a million rows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// `total` is a lower bound: there are at least that many.
+    pub capped: bool,
 }
 
 impl<T> Default for Section<T> {
@@ -82,6 +85,18 @@ impl<T> Default for Section<T> {
         Section {
             items: Vec::new(),
             total: 0,
+            capped: false,
+        }
+    }
+}
+
+impl<T> Section<T> {
+    /// The count as shown: `37` or `1000+`.
+    pub fn total_label(&self) -> String {
+        if self.capped {
+            format!("{}+", self.total)
+        } else {
+            self.total.to_string()
         }
     }
 }

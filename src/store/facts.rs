@@ -2,7 +2,7 @@
 //! it, never logged (each copy of a base derives them for itself).
 
 use super::error::StoreResult;
-use super::search::search_text;
+use super::search::{search_rowid, search_text};
 use crate::domain::dates::month_day;
 use crate::domain::settings::Settings;
 use chrono::NaiveDate;
@@ -33,7 +33,7 @@ pub fn display_name(
 pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -> StoreResult<()> {
     let row = conn
         .prepare_cached(
-            "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted
+            "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted, manager_id, search_rowid
              FROM clients WHERE id = ?1",
         )?
         .query_row([client_id], |r| {
@@ -45,10 +45,14 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, Option<i64>>(8)?,
             ))
         })
         .optional()?;
-    let Some((kind, last, first, patronymic, company, birthday, deleted)) = row else {
+    let Some((kind, last, first, patronymic, company, birthday, deleted, manager_id, old_rowid)) =
+        row
+    else {
         return Ok(());
     };
     let name = display_name(
@@ -134,8 +138,13 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
         marketing_consent,
     ])?;
 
-    conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
-        .execute([client_id])?;
+    if let Some(old) = old_rowid {
+        conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+            .execute([old])?;
+    }
+    let rowid = search_rowid(manager_id, client_id);
+    conn.prepare_cached("UPDATE clients SET search_rowid = ?2 WHERE id = ?1")?
+        .execute(params![client_id, (!deleted).then_some(rowid)])?;
     if !deleted {
         let person = [last.as_deref(), first.as_deref(), patronymic.as_deref()]
             .into_iter()
@@ -158,14 +167,15 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
             .filter(|(k, _)| k == "phone")
             .map(|(_, v)| v.as_str())
             .chain(people.iter().filter_map(|(_, p, _)| p.as_deref()));
-        index_client(conn, client_id, &search_text(names, phones))?;
+        index_client(conn, rowid, &search_text(names, phones))?;
     }
     Ok(())
 }
 
-pub fn index_client(conn: &Connection, client_id: i64, text: &str) -> StoreResult<()> {
+/// Adds a client's text to the search index under its search rowid.
+pub fn index_client(conn: &Connection, search_rowid: i64, text: &str) -> StoreResult<()> {
     conn.prepare_cached("INSERT INTO client_search (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![client_id, text])?;
+        .execute(params![search_rowid, text])?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! clients costs what scrolling a hundred does.
 
 use super::error::StoreResult;
-use super::search::{plan, prefix_upper_bound, SearchPlan};
+use super::search::{manager_range, plan, prefix_upper_bound, SearchPlan};
 use super::{Store, Viewer};
 use crate::domain::segments::{base_type, ClientFacts, Segment};
 use crate::domain::settings::Settings;
@@ -25,6 +25,10 @@ pub enum Cursor {
     Name { sort_name: String, id: i64 },
     Rowid(i64),
 }
+
+/// The search index joined to its clients (the low bits of a search rowid are the id).
+const SEARCH_JOIN: &str =
+    "client_search JOIN clients c ON c.id = (client_search.rowid & 1099511627775)";
 
 struct Filter {
     from: &'static str,
@@ -61,7 +65,8 @@ pub struct Page {
 
 const ROW_COLUMNS: &str = "c.number, c.display_name, c.kind, c.company, c.primary_phone, c.city, c.next_contact_at,
     c.last_order_at, c.orders_count, c.total_spent_minor, m.login, m.name, c.archived_at IS NOT NULL,
-    c.has_requisites, c.has_email, c.marketing_consent, c.forgotten_at IS NOT NULL, c.sort_name, c.id";
+    c.has_requisites, c.has_email, c.marketing_consent, c.forgotten_at IS NOT NULL, c.sort_name, c.id,
+    c.search_rowid";
 
 /// The SQL condition of a segment; `?` placeholders take the values returned with it.
 fn segment_condition(
@@ -110,9 +115,9 @@ impl Store {
             by_rowid,
         } = self.filter(viewer, query, now)?;
         match after {
-            Some(Cursor::Rowid(id)) => {
-                conditions.push("c.id > ?".into());
-                values.push(Value::Integer(*id));
+            Some(Cursor::Rowid(rowid)) => {
+                conditions.push("client_search.rowid > ?".into());
+                values.push(Value::Integer(*rowid));
             }
             Some(Cursor::Name { sort_name, id }) => {
                 conditions.push("(c.sort_name, c.id) > (?, ?)".into());
@@ -122,7 +127,7 @@ impl Store {
             None => {}
         }
         let order = if by_rowid {
-            "c.id"
+            "client_search.rowid"
         } else {
             "c.sort_name, c.id"
         };
@@ -147,7 +152,12 @@ impl Store {
                 has_email: r.get(14)?,
                 marketing_consent: r.get(15)?,
             };
-            keys.push((r.get::<_, String>(17)?, r.get::<_, i64>(18)?));
+            let id: i64 = if by_rowid {
+                r.get::<_, Option<i64>>(19)?.unwrap_or_default()
+            } else {
+                r.get(18)?
+            };
+            keys.push((r.get::<_, String>(17)?, id));
             rows.push(ClientRow {
                 number: r.get(0)?,
                 name: r.get(1)?,
@@ -214,7 +224,13 @@ impl Store {
         query: &ListQuery,
         now: DateTime<Utc>,
     ) -> StoreResult<Filter> {
-        let (mut conditions, mut values) = self.visibility(viewer, query)?;
+        let manager = self.visible_manager(viewer, query)?;
+        let mut conditions = Vec::new();
+        let mut values = Vec::new();
+        if let Some(id) = manager {
+            conditions.push("c.manager_id = ?".to_string());
+            values.push(Value::Integer(id));
+        }
         let (segment_sql, segment_values) = segment_condition(query.segment, &self.settings, now);
         conditions.push(segment_sql);
         values.extend(segment_values);
@@ -223,8 +239,16 @@ impl Store {
             SearchPlan::Match(expr) => {
                 conditions.push("client_search MATCH ?".into());
                 values.push(Value::Text(expr));
+                // One manager's clients are one rowid range of the index: the search
+                // reads only theirs instead of filtering everyone's.
+                if let Some(id) = manager {
+                    let (low, high) = manager_range(id);
+                    conditions.push("client_search.rowid BETWEEN ? AND ?".into());
+                    values.push(Value::Integer(low));
+                    values.push(Value::Integer(high));
+                }
                 by_rowid = true;
-                "client_search JOIN clients c ON c.id = client_search.rowid"
+                SEARCH_JOIN
             }
             SearchPlan::NamePrefix(prefix) => {
                 conditions.push("c.sort_name >= ? AND c.sort_name < ?".into());
@@ -242,21 +266,13 @@ impl Store {
         })
     }
 
-    /// The visibility condition: a manager's own clients; everyone's for a lead or admin,
-    /// optionally narrowed to one manager.
-    fn visibility(
-        &self,
-        viewer: &Viewer,
-        query: &ListQuery,
-    ) -> StoreResult<(Vec<String>, Vec<Value>)> {
-        let manager = match (&query.manager, viewer.sees_everyone()) {
+    /// Whose clients a query may show: the viewer's own; everyone's for a lead or an
+    /// admin (`None`), optionally narrowed to one manager.
+    fn visible_manager(&self, viewer: &Viewer, query: &ListQuery) -> StoreResult<Option<i64>> {
+        Ok(match (&query.manager, viewer.sees_everyone()) {
             (_, false) => Some(viewer.id),
             (Some(login), true) => Some(self.manager_id(login)?),
             (None, true) => None,
-        };
-        Ok(match manager {
-            Some(id) => (vec!["c.manager_id = ?".into()], vec![Value::Integer(id)]),
-            None => (vec![], vec![]),
         })
     }
 }

@@ -66,6 +66,8 @@ impl Store {
 
     fn from_connection(mut conn: Connection, path: &Path, device: &str) -> StoreResult<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // The write path and the lists use a few dozen distinct statements; keep them all.
+        conn.set_prepared_statement_cache_capacity(128);
         // Read before any write: a newer or foreign file must stay byte-for-byte as it was.
         schema::check_not_newer(&conn)?;
         if schema::is_foreign(&conn)? {

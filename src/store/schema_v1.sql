@@ -87,6 +87,9 @@ CREATE TABLE clients (
     last_contact_at   INTEGER,
     next_contact_at   INTEGER,
     has_email         INTEGER NOT NULL DEFAULT 0,
+    -- rowid of the client in client_search: (manager_id << 40) | id, so that one
+    -- manager's clients are one rowid range of the search index.
+    search_rowid      INTEGER,
     has_requisites    INTEGER NOT NULL DEFAULT 0,
     marketing_consent INTEGER NOT NULL DEFAULT 0
 );
@@ -96,12 +99,12 @@ CREATE INDEX clients_by_manager_name ON clients (manager_id, sort_name, id) WHER
 CREATE INDEX clients_by_name ON clients (sort_name, id) WHERE deleted = 0;
 -- Today: due and overdue contacts.
 CREATE INDEX clients_by_manager_next ON clients (manager_id, next_contact_at)
-    WHERE deleted = 0 AND next_contact_at IS NOT NULL;
+    WHERE deleted = 0 AND archived_at IS NULL AND next_contact_at IS NOT NULL;
 -- Today: new leads never contacted.
 CREATE INDEX clients_new_leads ON clients (manager_id, created_at)
     WHERE deleted = 0 AND last_contact_at IS NULL AND archived_at IS NULL;
 -- Today: prospects at the time limit.
-CREATE INDEX clients_prospects ON clients (manager_id, created_at)
+CREATE INDEX clients_prospects ON clients (manager_id, created_at, put_off_until)
     WHERE deleted = 0 AND orders_count = 0 AND archived_at IS NULL;
 -- Today: sleeping clients worth reactivating, most valuable first.
 CREATE INDEX clients_by_value ON clients (manager_id, total_spent_minor)
@@ -272,7 +275,8 @@ CREATE TABLE change_log (
 CREATE INDEX change_log_by_client ON change_log (client_uuid, hlc) WHERE client_uuid IS NOT NULL;
 CREATE INDEX change_log_by_row ON change_log (row_uuid, hlc);
 
--- Derived and rebuildable: the folded search text of each client, trigram-indexed.
+-- Derived and rebuildable: the folded search text of each client, trigram-indexed,
+-- under clients.search_rowid.
 CREATE VIRTUAL TABLE client_search USING fts5(
     text, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
 );

@@ -70,6 +70,22 @@ fn quote(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// Bits of a search rowid that hold the client's id; the manager's id sits above them.
+pub const CLIENT_ID_BITS: u32 = 40;
+
+/// Where a client sits in the search index: its manager's range, then its id.
+pub fn search_rowid(manager_id: i64, client_id: i64) -> i64 {
+    (manager_id << CLIENT_ID_BITS) | client_id
+}
+
+/// The search rowids of one manager's clients, inclusive.
+pub fn manager_range(manager_id: i64) -> (i64, i64) {
+    (
+        search_rowid(manager_id, 0),
+        search_rowid(manager_id, (1 << CLIENT_ID_BITS) - 1),
+    )
+}
+
 /// The upper bound of a prefix range: every string starting with `prefix` sorts below it.
 pub fn prefix_upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
@@ -86,6 +102,18 @@ mod tests {
         assert!(text.contains("ооо «ромашка»"));
         assert!(text.contains("79161234567"));
         assert!(text.contains("89161234567"));
+    }
+
+    #[test]
+    fn search_rowids_keep_each_manager_in_one_range() {
+        assert_eq!(
+            (1i64 << CLIENT_ID_BITS) - 1,
+            1_099_511_627_775,
+            "SEARCH_JOIN's mask in listing.rs"
+        );
+        let (low, high) = manager_range(2);
+        assert!(low <= search_rowid(2, 1) && search_rowid(2, 1_000_000) <= high);
+        assert!(search_rowid(3, 1) > high && search_rowid(1, 999_999_999) < low);
     }
 
     #[test]

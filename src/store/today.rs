@@ -15,7 +15,17 @@ use rusqlite::{params, Row};
 /// How many items of a section are read; the rest are counted.
 const SECTION_LIMIT: usize = 50;
 /// Contacts of the day are all read (to order them), up to this many.
-const DAY_LIMIT: usize = 300;
+const DAY_LIMIT: usize = 150;
+/// Counts stop here: past it the number only says "a lot".
+const COUNT_CAP: u64 = 1000;
+
+fn section<T>(items: Vec<T>, total: u64) -> Section<T> {
+    Section {
+        items,
+        total,
+        capped: total >= COUNT_CAP,
+    }
+}
 
 const CLIENT_COLUMNS: &str = "c.number, c.display_name, c.primary_phone, m.login, c.time_zone, c.call_window, c.forgotten_at IS NOT NULL";
 
@@ -70,7 +80,7 @@ impl Store {
                  AND c.archived_at IS NULL AND c.created_at < ?2",
                 params![me, millis(day_end)],
             )?;
-            Section { items, total }
+            section(items, total)
         };
 
         let due_sql = |range: &str, limit: usize| {
@@ -96,20 +106,20 @@ impl Store {
                 rule: r.get(13)?,
             })
         };
-        let overdue = Section {
-            items: self.rows(
+        let overdue = section(
+            self.rows(
                 &due_sql("c.next_contact_at < ?2", SECTION_LIMIT),
                 params![me, millis(overdue_before)],
                 due_contact,
             )?,
-            total: self.count(
+            self.count(
                 "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
                  AND c.next_contact_at IS NOT NULL AND c.next_contact_at < ?2",
                 params![me, millis(overdue_before)],
             )?,
-        };
-        let mut due_today = Section {
-            items: self.rows(
+        );
+        let mut due_today = section(
+            self.rows(
                 &due_sql(
                     "c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
                     DAY_LIMIT,
@@ -117,8 +127,8 @@ impl Store {
                 params![me, millis(overdue_before.max(day_start)), millis(day_end)],
                 due_contact,
             )?,
-            total: 0,
-        };
+            0,
+        );
         due_today.total = self.count(
             "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
              AND c.next_contact_at IS NOT NULL AND c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
@@ -137,8 +147,8 @@ impl Store {
             let day = date.format("%Y-%m-%d").to_string();
             let condition = "c.manager_id = ?1 AND c.deleted = 0 AND c.orders_count = 0 AND c.archived_at IS NULL
                  AND c.created_at < ?2 AND (c.put_off_until IS NULL OR c.put_off_until <= ?3)";
-            Section {
-                items: self.rows(
+            section(
+                self.rows(
                     &format!(
                         "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
                          WHERE {condition} ORDER BY c.created_at LIMIT {SECTION_LIMIT}"
@@ -149,8 +159,8 @@ impl Store {
                         Ok(ProspectItem { client: client_ref(r)?, created, age_days: (date - created).num_days() })
                     },
                 )?,
-                total: self.count(&format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
-            }
+                self.count(&format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
+            )
         };
 
         let to_reactivate = {
@@ -176,7 +186,7 @@ impl Store {
                 },
             )?;
             let total = items.len() as u64;
-            Section { items, total }
+            section(items, total)
         };
 
         Ok(Today {
@@ -222,7 +232,9 @@ impl Store {
         )?;
         items.extend(self.rows(
             &format!(
-                "SELECT {CLIENT_COLUMNS}, d.date, d.label FROM important_dates d JOIN clients c ON c.id = d.client_id
+                // CROSS JOIN keeps the day's few dates as the outer loop; otherwise the
+                // planner walks all of the manager's clients.
+                "SELECT {CLIENT_COLUMNS}, d.date, d.label FROM important_dates d CROSS JOIN clients c ON c.id = d.client_id
                  JOIN managers m ON m.id = c.manager_id
                  WHERE d.md IN ({list}) AND d.deleted = 0 AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
                  LIMIT {DAY_LIMIT}"
@@ -243,7 +255,7 @@ impl Store {
         order_dates(&mut items);
         let total = items.len() as u64;
         items.truncate(SECTION_LIMIT);
-        Ok(Section { items, total })
+        Ok(section(items, total))
     }
 
     fn rows<T>(
@@ -258,7 +270,7 @@ impl Store {
     }
 
     fn count(&self, from_where: &str, params: impl rusqlite::Params) -> StoreResult<u64> {
-        let sql = format!("SELECT count(*) {from_where}");
+        let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {COUNT_CAP})");
         Ok(self
             .conn
             .prepare_cached(&sql)?

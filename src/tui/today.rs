@@ -87,14 +87,14 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
     out
 }
 
-fn total_of(today: &Today, section: &str) -> u64 {
+fn total_of(today: &Today, section: &str) -> String {
     match section {
-        "today.new_leads" => today.new_leads.total,
-        "today.overdue" => today.overdue.total,
-        "today.due" => today.due_today.total,
-        "today.dates" => today.dates.total,
-        "today.prospects" => today.prospects_at_limit.total,
-        _ => today.to_reactivate.total,
+        "today.new_leads" => today.new_leads.total_label(),
+        "today.overdue" => today.overdue.total_label(),
+        "today.due" => today.due_today.total_label(),
+        "today.dates" => today.dates.total_label(),
+        "today.prospects" => today.prospects_at_limit.total_label(),
+        _ => today.to_reactivate.total_label(),
     }
 }
 
