@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod client;
 pub mod demo;
+pub mod import;
 pub mod manager;
 pub mod output;
 pub mod record;
@@ -50,6 +51,7 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
+    Import(import::ImportArgs),
 }
 
 /// Picks the language before anything is printed: `--lang`, then the locale.
@@ -159,6 +161,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Schedule(args)) => schedule::run(&store, &viewer, args),
         Some(Command::Settings(args)) => settings::run(&mut store, &viewer, args),
         Some(Command::Demo(args)) => demo::run(&mut store, &viewer, args),
+        Some(Command::Import(args)) => import::run(&mut store, &viewer, args),
         Some(Command::Bench(_) | Command::Init(_)) => Ok(()),
     }
 }

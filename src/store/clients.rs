@@ -10,7 +10,7 @@ use crate::domain::rules::may_reassign;
 use rusqlite::{params, OptionalExtension};
 
 /// The column of the clients table a plain field is stored in.
-fn column_of(field: Field) -> Option<&'static str> {
+pub(crate) fn column_of(field: Field) -> Option<&'static str> {
     Some(match field {
         Field::Kind => "kind",
         Field::LastName => "last_name",
@@ -307,7 +307,7 @@ impl Store {
     }
 }
 
-fn require_name(kind: &str, draft: &CheckedDraft) -> StoreResult<()> {
+pub(crate) fn require_name(kind: &str, draft: &CheckedDraft) -> StoreResult<()> {
     let has = |f: Field| draft.text(f).flatten().is_some();
     let named = if kind == ClientKind::Company.code() {
         has(Field::Company)

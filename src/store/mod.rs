@@ -9,6 +9,7 @@ pub mod clients;
 pub mod demo;
 pub mod error;
 mod facts;
+pub mod import;
 pub mod listing;
 pub mod managers;
 pub mod paths;
@@ -158,6 +159,16 @@ impl Store {
         actor: Option<&Viewer>,
         work: impl FnOnce(&mut Writer<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        self.write_if(actor, |w| work(w).map(|done| (done, true)))
+    }
+
+    /// Like [`Store::write`], but `work` also says whether to keep what it wrote: an
+    /// import checks every row in the transaction and keeps nothing when one is bad.
+    pub(crate) fn write_if<T>(
+        &mut self,
+        actor: Option<&Viewer>,
+        work: impl FnOnce(&mut Writer<'_>) -> StoreResult<(T, bool)>,
+    ) -> StoreResult<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -175,7 +186,11 @@ impl Store {
             Hlc(last.unwrap_or(0)),
             &self.settings,
         );
-        let result = work(&mut writer)?;
+        let (result, keep) = work(&mut writer)?;
+        if !keep {
+            // Dropping the transaction rolls it back.
+            return Ok(result);
+        }
         let clock = writer.finish()?;
         tx.execute(
             "INSERT INTO local_state (key, value) VALUES ('hlc', ?1)

@@ -1,0 +1,326 @@
+//! Writing imported rows through the one write path. A new client is written whole
+//! with its derived facts and its search text computed here, once, rather than
+//! re-read row by row after each insert (as `demo` does); every row still goes
+//! through [`Writer`] and so into the change log.
+
+use super::rows::ImportRow;
+use crate::domain::codes::Stage;
+use crate::domain::dates::month_day;
+use crate::domain::fields::{Field, Value as FieldValue};
+use crate::domain::text::fold;
+use crate::i18n::tr;
+use crate::store::clients::{column_of, next_number};
+use crate::store::error::StoreResult;
+use crate::store::facts::{display_name, index_client};
+use crate::store::search::{search_rowid, search_text};
+use crate::store::write::{int, opt_int, opt_text, text, Entity, Writer};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+
+/// Gives new clients their local ids: known before the insert, so that the search
+/// rowid (manager and id) is written with the row instead of by a second update.
+pub struct NewIds {
+    next: i64,
+}
+
+impl NewIds {
+    pub fn after_existing(w: &Writer<'_>) -> StoreResult<NewIds> {
+        let max: i64 = w
+            .tx()
+            .query_row("SELECT coalesce(max(id), 0) FROM clients", [], |r| r.get(0))?;
+        Ok(NewIds { next: max + 1 })
+    }
+}
+
+/// The stage of a client a file does not give one for: what its history says.
+fn implied_stage(row: &ImportRow) -> Option<&'static str> {
+    if !row.orders.is_empty() {
+        Some(Stage::Won.code())
+    } else if row.last_contact_at.is_some() {
+        Some(Stage::Contacted.code())
+    } else {
+        None
+    }
+}
+
+/// Search texts of new clients, added to the index in rowid order. FTS5 writes out
+/// its pending terms whenever a rowid is not above the previous one, and search
+/// rowids put each manager's clients in a range of their own, so rows of a file
+/// (managers mixed) inserted as they come cost a flush each.
+#[derive(Default)]
+pub struct SearchBatch {
+    pending: Vec<(i64, String)>,
+}
+
+impl SearchBatch {
+    /// How many texts are held before they are written.
+    const LIMIT: usize = 50_000;
+
+    fn add(&mut self, w: &Writer<'_>, rowid: i64, text: String) -> StoreResult<()> {
+        self.pending.push((rowid, text));
+        if self.pending.len() >= Self::LIMIT {
+            self.flush(w)?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self, w: &Writer<'_>) -> StoreResult<()> {
+        self.pending.sort_unstable_by_key(|(rowid, _)| *rowid);
+        for (rowid, text) in self.pending.drain(..) {
+            index_client(w.tx(), rowid, &text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a new client and everything the row has about it; returns its id.
+pub fn create(
+    w: &mut Writer<'_>,
+    ids: &mut NewIds,
+    search: &mut SearchBatch,
+    row: &ImportRow,
+    manager: i64,
+) -> StoreResult<i64> {
+    let id = ids.next;
+    ids.next += 1;
+    let number = next_number(w)?;
+    let now = w.now_ms();
+    let mut fields: Vec<(&str, Value)> = vec![
+        ("number", text(&number)),
+        ("kind", text(&row.kind)),
+        ("manager_id", int(manager)),
+        ("created_at", int(row.created_at.unwrap_or(now))),
+    ];
+    for (field, value) in &row.draft.values {
+        if let (Some(column), FieldValue::Text(Some(v))) = (column_of(*field), value) {
+            if column != "kind" {
+                fields.push((column, text(v)));
+            }
+        }
+    }
+    if row.text(Field::Stage).is_none() {
+        if let Some(stage) = implied_stage(row) {
+            fields.push(("stage", text(stage)));
+        }
+    }
+    let (last, first, patronymic, company) = (
+        row.text(Field::LastName),
+        row.text(Field::FirstName),
+        row.text(Field::Patronymic),
+        row.text(Field::Company),
+    );
+    let name = display_name(&row.kind, last, first, patronymic, company);
+    let phones = row.list(Field::Phones);
+    let emails = row.list(Field::Emails);
+    let tags = row.list(Field::Tags);
+    let counted = row.orders.iter().filter(|o| o.status.code() != "cancelled");
+    let birthday_md = row
+        .text(Field::Birthday)
+        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .map(|b| i64::from(month_day(b)));
+    let marketing = row.consents.iter().any(|(p, _)| p.code() == "marketing");
+    let rowid = search_rowid(manager, id);
+    let derived: Vec<(&str, Value)> = vec![
+        ("id", int(id)),
+        ("display_name", text(&name)),
+        ("sort_name", text(fold(&name))),
+        ("primary_phone", opt_text(phones.first().cloned())),
+        ("birthday_md", opt_int(birthday_md)),
+        ("orders_count", int(counted.clone().count() as i64)),
+        (
+            "total_spent_minor",
+            int(counted.clone().map(|o| o.amount_minor).sum()),
+        ),
+        ("last_order_at", opt_int(counted.map(|o| o.at_ms).max())),
+        ("last_contact_at", opt_int(row.last_contact_at)),
+        (
+            "next_contact_at",
+            opt_int(row.next_contact.map(|(at, _)| at)),
+        ),
+        ("has_email", int(i64::from(!emails.is_empty()))),
+        (
+            "has_requisites",
+            int(i64::from(
+                row.inn.is_some() || row.kpp.is_some() || row.ogrn.is_some(),
+            )),
+        ),
+        ("marketing_consent", int(i64::from(marketing))),
+        ("search_rowid", int(rowid)),
+    ];
+    let uuid = uuid::Uuid::now_v7().to_string();
+    w.insert_with_uuid(Entity::Client, &uuid, &fields, &derived)?;
+    add_history(w, id, row, manager, true)?;
+    for phone in phones {
+        add_point(w, id, "phone", phone)?;
+    }
+    for email in emails {
+        add_point(w, id, "email", email)?;
+    }
+    for tag in tags {
+        w.insert(Entity::Tag, &[("client_id", int(id)), ("tag", text(tag))])?;
+    }
+    let person = [last, first, patronymic]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut names: Vec<&str> = vec![&person];
+    names.extend(company);
+    names.extend(emails.iter().map(String::as_str));
+    names.extend(tags.iter().map(String::as_str));
+    search.add(w, rowid, search_text(names, phones.iter().map(String::as_str)))?;
+    Ok(id)
+}
+
+fn add_point(w: &mut Writer<'_>, client: i64, kind: &str, value: &str) -> StoreResult<()> {
+    w.insert(
+        Entity::ContactPoint,
+        &[
+            ("client_id", int(client)),
+            ("kind", text(kind)),
+            ("value", text(value)),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Orders, the last contact, the next one, requisites and consent of a row.
+fn add_history(
+    w: &mut Writer<'_>,
+    client: i64,
+    row: &ImportRow,
+    manager: i64,
+    new: bool,
+) -> StoreResult<()> {
+    let id = ("client_id", int(client));
+    for order in &row.orders {
+        w.insert(
+            Entity::Order,
+            &[
+                id.clone(),
+                ("manager_id", int(manager)),
+                ("ordered_at", int(order.at_ms)),
+                ("amount_minor", int(order.amount_minor)),
+                ("currency", text(&order.currency)),
+                ("items", int(order.items)),
+                ("status", text(order.status.code())),
+            ],
+        )?;
+    }
+    if let Some(at) = row.last_contact_at {
+        w.insert(
+            Entity::Interaction,
+            &[
+                id.clone(),
+                ("manager_id", int(manager)),
+                ("kind", text("note")),
+                ("direction", text("outbound")),
+                ("summary", text(tr("import.last_contact_summary"))),
+                ("at", int(at)),
+            ],
+        )?;
+    }
+    let has_open_task = !new
+        && w.tx()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL)")?
+            .query_row([client], |r| r.get::<_, bool>(0))?;
+    if let Some((due, timed)) = row.next_contact.filter(|_| !has_open_task) {
+        w.insert(
+            Entity::ScheduledContact,
+            &[
+                id.clone(),
+                ("manager_id", int(manager)),
+                ("due_at", int(due)),
+                ("has_time", int(i64::from(timed))),
+                ("agreed", int(0)),
+            ],
+        )?;
+    }
+    let has_requisites = !new
+        && w.tx()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM requisites WHERE client_id = ?1 AND deleted = 0)",
+            )?
+            .query_row([client], |r| r.get::<_, bool>(0))?;
+    if (row.inn.is_some() || row.kpp.is_some() || row.ogrn.is_some()) && !has_requisites {
+        w.insert(
+            Entity::Requisites,
+            &[
+                id.clone(),
+                ("inn", opt_text(row.inn.clone())),
+                ("kpp", opt_text(row.kpp.clone())),
+                ("ogrn", opt_text(row.ogrn.clone())),
+            ],
+        )?;
+    }
+    for (purpose, date) in &row.consents {
+        w.insert(
+            Entity::Consent,
+            &[
+                id.clone(),
+                ("purpose", text(purpose.code())),
+                ("status", text("given")),
+                ("given_on", text(date.format("%Y-%m-%d").to_string())),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds what a row has and the client lacks: fields that are blank, phones, e-mails
+/// and tags it does not have, and the row's history. Nothing the client has is
+/// overwritten. The caller refreshes the client's derived facts.
+pub fn merge(w: &mut Writer<'_>, client: i64, row: &ImportRow) -> StoreResult<()> {
+    let manager: i64 = w.tx().query_row(
+        "SELECT manager_id FROM clients WHERE id = ?1",
+        [client],
+        |r| r.get(0),
+    )?;
+    let mut blanks: Vec<(&str, Value)> = Vec::new();
+    for (field, value) in &row.draft.values {
+        let (Some(column), FieldValue::Text(Some(v))) = (column_of(*field), value) else {
+            continue;
+        };
+        if matches!(column, "kind" | "stage") {
+            continue;
+        }
+        let current: Option<String> = w.tx().query_row(
+            &format!("SELECT {column} FROM clients WHERE id = ?1"),
+            [client],
+            |r| r.get(0),
+        )?;
+        if current.as_deref().is_none_or(str::is_empty) {
+            blanks.push((column, text(v)));
+        }
+    }
+    if !blanks.is_empty() {
+        w.update(Entity::Client, client, &blanks)?;
+    }
+    for (kind, values) in [
+        ("phone", row.list(Field::Phones)),
+        ("email", row.list(Field::Emails)),
+    ] {
+        for value in values {
+            let has: bool = w
+                .tx()
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM contact_points WHERE client_id = ?1 AND value = ?2 AND deleted = 0)")?
+                .query_row(rusqlite::params![client, value], |r| r.get(0))?;
+            if !has {
+                add_point(w, client, kind, value)?;
+            }
+        }
+    }
+    for tag in row.list(Field::Tags) {
+        let has: bool = w
+            .tx()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM tags WHERE client_id = ?1 AND tag = ?2 AND deleted = 0)")?
+            .query_row(rusqlite::params![client, tag], |r| r.get(0))?;
+        if !has {
+            w.insert(
+                Entity::Tag,
+                &[("client_id", int(client)), ("tag", text(tag))],
+            )?;
+        }
+    }
+    add_history(w, client, row, manager, false)
+}

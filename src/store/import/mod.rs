@@ -1,0 +1,435 @@
+//! `import`: clients from a spreadsheet (SPEC §5). The file is read one row at a
+//! time; each row is checked by the same rules as `client add`, matched against the
+//! base and the earlier rows for duplicates, and written through the one write path.
+//! A real import is one transaction: with a rejected row (and no `--skip-invalid`)
+//! the rest of the file is still checked, so that every problem is reported, and
+//! nothing is kept. A dry run does the same reading and matching and writes nothing.
+//!
+//! Order totals travel as the file has them: an `orders` column (what `export`
+//! writes: each order's date and amount) gives back each order; a file with only
+//! `total_spent` / `orders_count` / `last_order_at` (a typical spreadsheet) gets one
+//! summary order of the total on the last order's date, so the total, the last order
+//! and the base type are right while the number of orders becomes one.
+
+pub mod headers;
+mod load;
+mod plan;
+pub mod read;
+pub mod rows;
+
+pub use headers::{Column, Target};
+pub use plan::{DuplicateLine, OnDuplicate, Outcome};
+pub use read::{FileFormat, ReadError};
+pub use rows::Problem;
+
+use super::error::{StoreError, StoreResult};
+use super::{Store, Viewer};
+use crate::domain::rules::may_reassign;
+use crate::i18n::{tr, trf};
+use plan::{find_duplicate, Match, Seen};
+use rows::{ImportRow, RowReader};
+use rusqlite::config::DbConfig;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// How many rows are written between two progress reports.
+pub const PROGRESS_EVERY: usize = 10_000;
+
+/// How far down a file the header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// Import the good rows and report the bad ones, instead of importing nothing.
+    pub skip_invalid: bool,
+    pub on_duplicate: OnDuplicate,
+    /// Who gets the clients (leads and admins may name someone else); default: the viewer.
+    pub manager: Option<String>,
+    /// `--map COLUMN=field` overrides, header text → target.
+    pub map: Vec<(String, Target)>,
+}
+
+/// Reads `COLUMN=field` of `--map`.
+pub fn parse_map(spec: &str) -> StoreResult<(String, Target)> {
+    let (column, field) = spec
+        .rsplit_once('=')
+        .ok_or_else(|| StoreError::bad_value("--map", spec, "COLUMN=field"))?;
+    let target = Target::parse(field)
+        .ok_or_else(|| StoreError::bad_value("--map", field, Target::all_codes()))?;
+    Ok((column.trim().to_string(), target))
+}
+
+/// What an import did, or in a dry run would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub format: Option<FileFormat>,
+    /// The header row's line and how each column is read.
+    pub header_line: u64,
+    pub columns: Vec<Column>,
+    pub dry_run: bool,
+    /// Whether anything was written.
+    pub written: bool,
+    pub rows: usize,
+    pub created: usize,
+    pub merged: usize,
+    pub skipped: usize,
+    pub rejected: usize,
+    pub problems: Vec<Problem>,
+    pub duplicates: Vec<DuplicateLine>,
+    pub warnings: Vec<String>,
+}
+
+impl ImportReport {
+    /// `file:line: column: what is wrong`, one per problem.
+    pub fn problem_lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.problems
+            .iter()
+            .map(|p| format!("{}:{}: {}: {}", self.file, p.line, p.column, p.message))
+    }
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}", trf("import.unreadable", &[("file", .file), ("reason", .reason)]))]
+    Unreadable { file: String, reason: String },
+    #[error("{}", trf("import.no_header", &[("file", .0)]))]
+    NoHeader(String),
+    #[error("{}", trf("import.map_column_missing", &[("file", .file), ("column", .column)]))]
+    MapColumnMissing { file: String, column: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(err: rusqlite::Error) -> Self {
+        ImportError::Store(err.into())
+    }
+}
+
+/// Whose clients the rows become: the `--manager` default and, for leads and admins,
+/// the file's `Manager` column by login.
+struct Managers {
+    default: i64,
+    by_column: bool,
+    known: HashMap<String, Option<i64>>,
+}
+
+impl Store {
+    /// Imports a spreadsheet for `viewer` (or checks it, with `dry_run`). `progress` is
+    /// called with the number of rows read, every [`PROGRESS_EVERY`] rows.
+    pub fn import_file(
+        &mut self,
+        viewer: &Viewer,
+        path: &Path,
+        options: &ImportOptions,
+        mut progress: impl FnMut(usize),
+    ) -> Result<ImportReport, ImportError> {
+        let file = path.display().to_string();
+        let unreadable = |e: ReadError| ImportError::Unreadable {
+            file: file.clone(),
+            reason: e.to_string(),
+        };
+        let (mut rows, format) = read::open(path).map_err(unreadable)?;
+        let mut report = ImportReport {
+            file: file.clone(),
+            format: Some(format),
+            dry_run: options.dry_run,
+            ..ImportReport::default()
+        };
+        // The header row: the first of the first few rows with two known headers.
+        let mut headers = None;
+        for _ in 0..HEADER_SEARCH_ROWS {
+            match rows.next_row() {
+                Some(Ok((line, record))) => {
+                    let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                    if headers::known_headers(&cells) >= 2
+                        || (!options.map.is_empty()
+                            && headers::map_columns(&cells, &options.map).is_ok())
+                    {
+                        headers = Some((line, cells));
+                        break;
+                    }
+                }
+                Some(Err(e)) => return Err(unreadable(e)),
+                None => break,
+            }
+        }
+        let (header_line, cells) = headers.ok_or_else(|| ImportError::NoHeader(file.clone()))?;
+        let columns = headers::map_columns(&cells, &options.map).map_err(|column| {
+            ImportError::MapColumnMissing {
+                file: file.clone(),
+                column,
+            }
+        })?;
+        for column in columns
+            .iter()
+            .filter(|c| c.target.is_none() && !c.header.is_empty())
+        {
+            report
+                .warnings
+                .push(trf("import.column_ignored", &[("column", &column.header)]));
+        }
+        report.header_line = header_line;
+
+        report.columns = columns.clone();
+        // The per-row statements must not be re-planned for each bound value: without
+        // the planner stability guarantee SQLite re-prepares the duplicate lookup on
+        // every row (a partial index makes its plan depend on the value), which costs
+        // more than the lookup. Restored when the import ends.
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        let result = self.import_rows(
+            viewer,
+            options,
+            &mut rows,
+            &columns,
+            report,
+            &unreadable,
+            &mut progress,
+        );
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, false)?;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_rows(
+        &mut self,
+        viewer: &Viewer,
+        options: &ImportOptions,
+        rows: &mut read::Rows,
+        columns: &[Column],
+        mut report: ImportReport,
+        unreadable: &dyn Fn(ReadError) -> ImportError,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportReport, ImportError> {
+        let mut managers = self.import_managers(viewer, options, columns, &mut report)?;
+        let today = super::clients::today();
+        let mut reader = RowReader::new(columns, today);
+        let mut seen = Seen::default();
+        let mut touched: BTreeSet<i64> = BTreeSet::new();
+        if options.dry_run {
+            let conn = &self.conn;
+            while let Some(next) = rows.next_row() {
+                let (line, record) = next.map_err(unreadable)?;
+                let row = match reader.read(line, record) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => continue,
+                    Err(problems) => {
+                        report.rows += 1;
+                        reject(&mut report, problems);
+                        continue;
+                    }
+                };
+                report.rows += 1;
+                if managers
+                    .resolve(conn, &row, columns, &mut report)?
+                    .is_none()
+                {
+                    continue;
+                }
+                match classify(conn, viewer, &seen, &row, options.on_duplicate, &mut report)? {
+                    Decision::Create => {
+                        report.created += 1;
+                        seen.remember(&row, None);
+                    }
+                    Decision::Merge(_) => report.merged += 1,
+                    Decision::Leave => report.skipped += 1,
+                }
+                if report.rows % PROGRESS_EVERY == 0 {
+                    progress(report.rows);
+                }
+            }
+            return Ok(report);
+        }
+
+        let skip_invalid = options.skip_invalid;
+        let on_duplicate = options.on_duplicate;
+        // A bulk load touches many index pages; a larger cache for its duration only.
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
+        let result = self.write_if(Some(viewer), |w| {
+            w.defer_facts();
+            let mut ids = load::NewIds::after_existing(w)?;
+            let mut search = load::SearchBatch::default();
+            let mut failed: Option<ImportError> = None;
+            while let Some(next) = rows.next_row() {
+                let (line, record) = match next {
+                    Ok(read) => read,
+                    Err(e) => {
+                        failed = Some(unreadable(e));
+                        break;
+                    }
+                };
+                let row = match reader.read(line, record) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => continue,
+                    Err(problems) => {
+                        report.rows += 1;
+                        reject(&mut report, problems);
+                        continue;
+                    }
+                };
+                report.rows += 1;
+                if report.rows % PROGRESS_EVERY == 0 {
+                    progress(report.rows);
+                }
+                let Some(manager) = managers.resolve(w.tx(), &row, columns, &mut report)? else {
+                    continue;
+                };
+                let writing = skip_invalid || report.rejected == 0;
+                match classify(w.tx(), viewer, &seen, &row, on_duplicate, &mut report)? {
+                    Decision::Create => {
+                        report.created += 1;
+                        let id = if writing {
+                            Some(load::create(w, &mut ids, &mut search, &row, manager)?)
+                        } else {
+                            None
+                        };
+                        seen.remember(&row, id);
+                    }
+                    Decision::Merge(target) => {
+                        report.merged += 1;
+                        if let (true, Some(id)) = (writing, target) {
+                            load::merge(w, id, &row)?;
+                            touched.insert(id);
+                        }
+                    }
+                    Decision::Leave => report.skipped += 1,
+                }
+            }
+            if let Some(err) = failed {
+                return Err(StoreError::Io(err.to_string()));
+            }
+            let keep = (skip_invalid || report.rejected == 0) && report.created + report.merged > 0;
+            if keep {
+                search.flush(w)?;
+                // Merged clients changed after their facts were written: derive them anew.
+                for id in &touched {
+                    super::facts::refresh_client(w.tx(), *id, w.settings())?;
+                }
+            }
+            report.written = keep;
+            Ok(((), keep))
+        });
+        self.conn.pragma_update(None, "cache_size", -2_000)?;
+        result?;
+        Ok(report)
+    }
+
+    fn import_managers(
+        &self,
+        viewer: &Viewer,
+        options: &ImportOptions,
+        columns: &[Column],
+        report: &mut ImportReport,
+    ) -> StoreResult<Managers> {
+        let default = match options.manager.as_deref() {
+            Some(login) if login.trim().to_lowercase() != viewer.login => {
+                let id = self.manager_id(login)?;
+                if !may_reassign(viewer.role) {
+                    return Err(StoreError::NotAllowedToReassign);
+                }
+                id
+            }
+            _ => viewer.id,
+        };
+        let has_column = columns.iter().any(|c| c.target == Some(Target::Manager));
+        if has_column && !viewer.sees_everyone() {
+            report.warnings.push(tr("import.manager_column_ignored"));
+        }
+        Ok(Managers {
+            default,
+            by_column: has_column && viewer.sees_everyone(),
+            known: HashMap::new(),
+        })
+    }
+}
+
+impl Managers {
+    /// The manager of a row; `None` (and a problem) for a login that is nobody's.
+    fn resolve(
+        &mut self,
+        conn: &rusqlite::Connection,
+        row: &ImportRow,
+        columns: &[Column],
+        report: &mut ImportReport,
+    ) -> StoreResult<Option<i64>> {
+        let Some(login) = row.manager.as_ref().filter(|_| self.by_column) else {
+            return Ok(Some(self.default));
+        };
+        if !self.known.contains_key(login) {
+            let id: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
+                "SELECT id FROM managers WHERE login = ?1 AND deleted = 0",
+                [login],
+                |r| r.get(0),
+            ))?;
+            self.known.insert(login.clone(), id);
+        }
+        let id = self.known[login];
+        if id.is_none() {
+            let column = columns
+                .iter()
+                .find(|c| c.target == Some(Target::Manager))
+                .map_or_else(String::new, |c| c.header.clone());
+            reject(
+                report,
+                vec![Problem {
+                    line: row.line,
+                    column,
+                    message: StoreError::NoSuchManager(login.clone()).to_string(),
+                }],
+            );
+        }
+        Ok(id)
+    }
+}
+
+fn reject(report: &mut ImportReport, problems: Vec<Problem>) {
+    report.rejected += 1;
+    report.problems.extend(problems);
+}
+
+enum Decision {
+    Create,
+    /// Merge into this client (unknown in a dry run, or for an earlier row not written).
+    Merge(Option<i64>),
+    Leave,
+}
+
+/// Decides what happens to a row and records a duplicate in the report.
+fn classify(
+    conn: &rusqlite::Connection,
+    viewer: &Viewer,
+    seen: &Seen,
+    row: &ImportRow,
+    policy: OnDuplicate,
+    report: &mut ImportReport,
+) -> StoreResult<Decision> {
+    let Some((found, value)) = find_duplicate(conn, viewer, seen, row)? else {
+        return Ok(Decision::Create);
+    };
+    let (number, earlier_line, target, visible) = match found {
+        Match::Existing { id, number } => {
+            let visible = number.is_some();
+            (number, None, Some(id), visible)
+        }
+        Match::Earlier { line, id } => (None, Some(line), id, true),
+    };
+    let (decision, outcome) = match policy {
+        _ if !visible => (Decision::Leave, Outcome::NotVisible),
+        OnDuplicate::Skip => (Decision::Leave, Outcome::Skipped),
+        OnDuplicate::Merge => (Decision::Merge(target), Outcome::Merged),
+        OnDuplicate::Create => (Decision::Create, Outcome::Created),
+    };
+    report.duplicates.push(DuplicateLine {
+        line: row.line,
+        value,
+        number,
+        earlier_line,
+        outcome,
+    });
+    Ok(decision)
+}
