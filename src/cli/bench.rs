@@ -5,7 +5,10 @@ use super::output::{print_json, table};
 use crate::i18n::{tr, trf};
 use crate::store::demo::DemoOptions;
 use crate::store::{ListQuery, Store};
+use crate::tui::app::{update, Action, App, Pane};
 use clap::Args;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -61,17 +64,73 @@ pub fn figure(operation: &str, (median, p99): (f64, f64), budget_ms: f64, on_p99
     }
 }
 
-/// Resident memory of this process, from `/proc` where there is one.
-pub fn resident_mib() -> Option<f64> {
+/// The manager whose view is measured (every demo base has them).
+const BENCH_MANAGER: &str = "ivanova";
+
+/// Peak resident memory of this process, from `/proc` where there is one.
+pub fn peak_resident_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Draws one frame of the interface the way the terminal would, off screen.
+fn draw_frame(app: &App) -> anyhow::Result<()> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    terminal.draw(|frame| crate::tui::view::draw(frame, app))?;
+    Ok(())
+}
+
+/// The interface's peak memory, measured in a fresh process (this one built the base,
+/// which says nothing about what the interface needs).
+fn memory_of_interface(path: &std::path::Path, device: &str) -> Option<f64> {
+    let db = path.display().to_string();
+    let output = std::process::Command::new(std::env::current_exe().ok()?)
+        .args([
+            "--db",
+            &db,
+            "--as",
+            BENCH_MANAGER,
+            "bench-probe",
+            "--device",
+            device,
+        ])
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[arg(long)]
+    pub device: String,
+}
+
+/// The hidden `bench-probe`: opens the interface on a base, works it like a manager
+/// (first frame, scrolling, search, Today, cards) and prints its peak memory in MiB.
+pub fn probe(db: &std::path::Path, login: &str, args: &ProbeArgs) -> anyhow::Result<()> {
+    let mut store = Store::open_as_device(db, &args.device)?;
+    let viewer = store.viewer(Some(login))?;
+    let mut app = App::load(&store, viewer, super::today());
+    draw_frame(&app)?;
+    for _ in 0..100 {
+        update(&mut app, Action::PageDown, &mut store);
+        draw_frame(&app)?;
+    }
+    update(&mut app, Action::StartSearch, &mut store);
+    for c in "петров".chars() {
+        update(&mut app, Action::SearchInput(c), &mut store);
+        draw_frame(&app)?;
+    }
+    update(&mut app, Action::Focus(Pane::Today), &mut store);
+    for _ in 0..20 {
+        update(&mut app, Action::Down, &mut store);
+        update(&mut app, Action::Open, &mut store);
+        draw_frame(&app)?;
+    }
+    println!("{:.1}", peak_resident_mib().unwrap_or(0.0));
+    Ok(())
 }
 
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
@@ -116,17 +175,17 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     }
     let mut figures = Vec::new();
 
-    let open = measure(5, |_| {
+    let first_frame = measure(5, |_| {
         let store = Store::open_as_device(&path, &device)?;
-        let viewer = store.viewer(Some("ivanova"))?;
-        store.list_clients(&viewer, &ListQuery::default(), None, 50)?;
-        store.today_for(&viewer, super::today())?;
+        let viewer = store.viewer(Some(BENCH_MANAGER))?;
+        let app = App::load(&store, viewer, super::today());
+        draw_frame(&app)?;
         Ok(())
     })?;
-    figures.push(figure("bench.open", open, 100.0, false));
+    figures.push(figure("bench.first_frame", first_frame, 100.0, false));
 
-    let store = Store::open_as_device(&path, &device)?;
-    let viewer = store.viewer(Some("ivanova"))?;
+    let mut store = Store::open_as_device(&path, &device)?;
+    let viewer = store.viewer(Some(BENCH_MANAGER))?;
     let queries = [
         "ива",
         "елкин",
@@ -184,18 +243,42 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     })?;
     figures.push(figure("bench.today", today, 5.0, false));
 
-    let mut cursor = None;
+    // Typing in the search box and scrolling, as the interface does them: update the
+    // state through `update`, then draw the frame.
+    let mut app = App::load(&store, viewer.clone(), super::today());
+    let typed: Vec<char> = "елкина".chars().chain("иван".chars()).collect();
+    let keystroke = measure(typed.len() * 10, |i| {
+        let at = i % typed.len();
+        if at == 0 || at == 6 {
+            update(&mut app, Action::ClearSearch, &mut store);
+            update(&mut app, Action::StartSearch, &mut store);
+        }
+        update(&mut app, Action::SearchInput(typed[at]), &mut store);
+        draw_frame(&app)
+    })?;
+    figures.push(figure("bench.keystroke", keystroke, 10.0, true));
+
+    update(&mut app, Action::ClearSearch, &mut store);
+    update(&mut app, Action::Focus(Pane::List), &mut store);
     let scroll = measure(200, |_| {
-        let page = store.list_clients(&viewer, &ListQuery::default(), cursor.as_ref(), 50)?;
-        cursor = page.next;
-        Ok(())
+        update(&mut app, Action::PageDown, &mut store);
+        draw_frame(&app)
     })?;
     figures.push(figure("bench.scroll", scroll, 5.0, false));
 
-    let memory = resident_mib().unwrap_or(0.0);
+    // When the selection rests, its card is read: measured on its own.
+    let card = measure(50, |_| {
+        update(&mut app, Action::Down, &mut store);
+        app.settle(&store);
+        draw_frame(&app)
+    })?;
+    figures.push(figure("bench.card", card, 20.0, false));
+
+    let memory = memory_of_interface(&path, &device);
+
     if args.json {
         return print_json(
-            &serde_json::json!({ "clients": args.clients, "figures": figures, "resident_mib": memory }),
+            &serde_json::json!({ "clients": args.clients, "figures": figures, "interface_peak_mib": memory }),
         );
     }
     let rows: Vec<Vec<String>> = figures
@@ -234,9 +317,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             &rows
         )
     );
-    println!(
-        "{}",
-        trf("bench.memory", &[("mib", &format!("{memory:.1}"))])
-    );
+    let memory = memory.map_or_else(|| "—".to_string(), |m| format!("{m:.1}"));
+    println!("{}", trf("bench.memory", &[("mib", &memory)]));
     Ok(())
 }

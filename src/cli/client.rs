@@ -12,6 +12,7 @@ use crate::domain::segments::{tier_label, Segment};
 use crate::i18n::{language, tr, tr_value, trf};
 use crate::store::activity::ConsentRecord;
 use crate::store::listing::Cursor;
+use crate::store::people::NewPerson;
 use crate::store::{ListQuery, Store, StoreError, Viewer};
 use clap::{Args, Subcommand};
 
@@ -96,6 +97,20 @@ pub enum ClientCommand {
     },
     Forget {
         id: String,
+    },
+    /// Adds a contact person to a (company) client.
+    Person {
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        position: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        decision_maker: bool,
     },
     Consent {
         id: String,
@@ -311,6 +326,25 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             println!("{}", tr_value("cli.client_forgotten", &id));
             Ok(())
         }
+        ClientCommand::Person {
+            id,
+            name,
+            position,
+            phone,
+            email,
+            decision_maker,
+        } => {
+            let person = NewPerson {
+                name,
+                position,
+                phone,
+                email,
+                decision_maker,
+            };
+            store.add_contact_person(viewer, &id, &person)?;
+            println!("{}", tr_value("entry.person_saved", &id));
+            Ok(())
+        }
         ClientCommand::Consent {
             id,
             purpose,
@@ -472,6 +506,34 @@ fn print_card(card: &crate::store::card::ClientCard) {
         "{}",
         table(&[tr("column.field"), tr("column.value")], &rows)
     );
+    if !card.people.is_empty() {
+        println!("\n{}", tr("card.people"));
+        let rows: Vec<Vec<String>> = card
+            .people
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    or_dash(p.position.clone()),
+                    or_dash(p.phone.as_deref().map(format_phone)),
+                    or_dash(p.email.clone()),
+                    if p.decision_maker {
+                        tr("card.decision_maker")
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        let header = [
+            tr("column.name"),
+            tr("field.position"),
+            tr("column.phone"),
+            tr("field.email"),
+            String::new(),
+        ];
+        println!("{}", table(&header, &rows));
+    }
     if !card.orders.is_empty() {
         println!("\n{}", tr("card.orders"));
         let rows: Vec<Vec<String>> = card

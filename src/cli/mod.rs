@@ -52,6 +52,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
     Import(import::ImportArgs),
+    /// Measures the interface's memory for `bench` in a process of its own.
+    #[command(hide = true)]
+    BenchProbe(bench::ProbeArgs),
 }
 
 /// Picks the language before anything is printed: `--lang`, then the locale.
@@ -149,6 +152,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Some(Command::Bench(args)) => return bench::run(args),
         Some(Command::Init(args)) => return manager::init(&cli, args),
+        Some(Command::BenchProbe(args)) => {
+            let login = cli.as_login.as_deref().unwrap_or_default();
+            return bench::probe(&database_path(&cli)?, login, args);
+        }
         _ => {}
     }
     let (mut store, viewer) = open(&cli)?;
@@ -162,7 +169,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Settings(args)) => settings::run(&mut store, &viewer, args),
         Some(Command::Demo(args)) => demo::run(&mut store, &viewer, args),
         Some(Command::Import(args)) => import::run(&mut store, &viewer, args),
-        Some(Command::Bench(_) | Command::Init(_)) => Ok(()),
+        Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
     }
 }
 

@@ -69,7 +69,10 @@ pub fn render(today: &Today) -> String {
         format!(
             "{}  {}",
             who(&l.client),
-            trf("today.lead_age", &[("minutes", &l.age_minutes)])
+            trf(
+                "today.lead_age",
+                &[("age", &crate::domain::dates::format_age(l.age_minutes))]
+            )
         )
     });
     section(&mut out, "today.overdue", &today.overdue, |c| {
@@ -84,7 +87,11 @@ pub fn render(today: &Today) -> String {
         let time = if c.has_time {
             c.due_at.with_timezone(&Local).format("%H:%M").to_string()
         } else {
-            c.client.call_window.clone().unwrap_or_else(|| "—".into())
+            c.client
+                .call_window
+                .as_deref()
+                .and_then(|w| crate::domain::call_window::CallWindow::parse(w).ok())
+                .map_or_else(|| "—".into(), |w| w.label())
         };
         format!(
             "{}  {}  {}",

@@ -95,6 +95,17 @@ pub fn format_date(date: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// How long something has waited, in the unit a person would use: `25 мин`, `5 ч`,
+/// `3 дн.` (`25 min`, `5 h`, `3 d`).
+pub fn format_age(minutes: i64) -> String {
+    let minutes = minutes.max(0);
+    match minutes {
+        m if m < 60 => crate::i18n::tr_value("age.minutes", m),
+        m if m < 48 * 60 => crate::i18n::tr_value("age.hours", m / 60),
+        m => crate::i18n::tr_value("age.days", m / (24 * 60)),
+    }
+}
+
 /// Month and day packed as `MMDD`, what birthday lookups index on.
 pub fn month_day(date: NaiveDate) -> u32 {
     date.month() * 100 + date.day()

@@ -43,6 +43,7 @@ pub struct ClientCard {
     pub phones: Vec<String>,
     pub emails: Vec<String>,
     pub tags: Vec<String>,
+    pub people: Vec<PersonLine>,
     pub segments: Vec<Segment>,
     pub tier: Option<String>,
     pub spent_12m_minor: i64,
@@ -58,6 +59,15 @@ pub struct ClientCard {
     pub tasks: Vec<TaskLine>,
     pub consents: Vec<ConsentLine>,
     pub history: Vec<HistoryLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonLine {
+    pub name: String,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub decision_maker: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -173,6 +183,20 @@ impl Store {
             "SELECT tag FROM tags WHERE client_id = ?1 AND deleted = 0 ORDER BY tag",
             id,
             |r| r.get(0),
+        )?;
+        card.people = self.list(
+            "SELECT name, position, phone, email, decision_maker FROM contact_people
+             WHERE client_id = ?1 AND deleted = 0 ORDER BY decision_maker DESC, id",
+            id,
+            |r| {
+                Ok(PersonLine {
+                    name: r.get(0)?,
+                    position: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                    decision_maker: r.get(4)?,
+                })
+            },
         )?;
         card.orders = self.list(
             "SELECT uuid, ordered_at, amount_minor, currency, items, status FROM orders
@@ -336,6 +360,7 @@ fn card_from_row(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<ClientCard
         phones: vec![],
         emails: vec![],
         tags: vec![],
+        people: vec![],
         segments: vec![],
         tier: None,
         spent_12m_minor: 0,

@@ -82,7 +82,7 @@ impl Store {
         };
         require_name(&kind, &checked)?;
         self.write(Some(viewer), |w| {
-            let number = next_number(w)?;
+            let number = w.next_number()?;
             let mut fields: Vec<(&str, rusqlite::types::Value)> = vec![
                 ("number", text(&number)),
                 ("kind", text(&kind)),
@@ -384,26 +384,7 @@ fn set_lists(w: &mut Writer<'_>, client_id: i64, draft: &CheckedDraft) -> StoreR
     Ok(changed)
 }
 
-/// The next client number of this device: plain on the device that created the base,
-/// with the device's code on a joining one (`K2-17`).
-pub(crate) fn next_number(w: &Writer<'_>) -> StoreResult<String> {
-    loop {
-        let (seq, code): (i64, String) = w.tx().query_row(
-            "UPDATE devices SET next_seq = next_seq + 1 WHERE uuid = ?1 RETURNING next_seq - 1, code",
-            [w.device()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let number = if code.is_empty() {
-            seq.to_string()
-        } else {
-            format!("{code}-{seq}")
-        };
-        let taken: bool = w
-            .tx()
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE number = ?1)")?
-            .query_row([&number], |r| r.get(0))?;
-        if !taken {
-            return Ok(number);
-        }
-    }
+/// The next client number of this device (see [`Writer::next_number`]).
+pub(crate) fn next_number(w: &mut Writer<'_>) -> StoreResult<String> {
+    w.next_number()
 }

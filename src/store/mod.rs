@@ -13,6 +13,7 @@ pub mod import;
 pub mod listing;
 pub mod managers;
 pub mod paths;
+pub mod people;
 pub mod schema;
 mod search;
 pub mod settings;

@@ -232,8 +232,8 @@ CREATE TABLE scheduled_contacts (
     version    INTEGER NOT NULL DEFAULT 1,
     deleted    INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX scheduled_open_by_client ON scheduled_contacts (client_id, due_at)
-    WHERE deleted = 0 AND done_at IS NULL;
+-- Every contact of a client (the card's Tasks), open ones found by filtering the few.
+CREATE INDEX scheduled_by_client ON scheduled_contacts (client_id, due_at) WHERE deleted = 0;
 
 CREATE TABLE consents (
     id         INTEGER PRIMARY KEY,
@@ -273,7 +273,6 @@ CREATE TABLE change_log (
     fields      TEXT NOT NULL
 );
 CREATE INDEX change_log_by_client ON change_log (client_uuid, hlc) WHERE client_uuid IS NOT NULL;
-CREATE INDEX change_log_by_row ON change_log (row_uuid, hlc);
 
 -- Derived and rebuildable: the folded search text of each client, trigram-indexed,
 -- under clients.search_rowid.

@@ -199,6 +199,10 @@ pub(crate) struct Writer<'a> {
     uuid_cache: HashMap<(&'static str, i64), String>,
     /// Bulk loads compute derived facts themselves and index search in one pass.
     defer_facts: bool,
+    /// This device's next client number and code, read once per transaction: an UPDATE
+    /// per client would make SQLite open a statement savepoint, and each savepoint makes
+    /// FTS5 flush its pending index to disk.
+    numbering: Option<(i64, String)>,
 }
 
 impl<'a> Writer<'a> {
@@ -219,7 +223,39 @@ impl<'a> Writer<'a> {
             dirty: BTreeSet::new(),
             uuid_cache: HashMap::new(),
             defer_facts: false,
+            numbering: None,
         }
+    }
+
+    /// The next client number of this device: plain on the device that created the
+    /// base, with the device's code on a joining one (`K2-17`). Numbers already taken
+    /// (a merged or imported client) are skipped.
+    pub fn next_number(&mut self) -> StoreResult<String> {
+        let (mut seq, code) = match self.numbering.take() {
+            Some(state) => state,
+            None => self.tx.query_row(
+                "SELECT next_seq, code FROM devices WHERE uuid = ?1",
+                [self.device],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )?,
+        };
+        let number = loop {
+            let number = if code.is_empty() {
+                seq.to_string()
+            } else {
+                format!("{code}-{seq}")
+            };
+            seq += 1;
+            let taken: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE number = ?1)")?
+                .query_row([&number], |r| r.get(0))?;
+            if !taken {
+                break number;
+            }
+        };
+        self.numbering = Some((seq, code));
+        Ok(number)
     }
 
     /// The transaction, for reads made while writing.
@@ -233,10 +269,6 @@ impl<'a> Writer<'a> {
 
     pub fn now_ms(&self) -> i64 {
         self.now_ms
-    }
-
-    pub fn device(&self) -> &str {
-        self.device
     }
 
     pub fn defer_facts(&mut self) {
@@ -455,6 +487,12 @@ impl<'a> Writer<'a> {
 
     /// Refreshes what was touched and returns the clock to keep.
     pub fn finish(self) -> StoreResult<Hlc> {
+        if let Some((next_seq, _)) = &self.numbering {
+            self.tx.execute(
+                "UPDATE devices SET next_seq = ?1 WHERE uuid = ?2",
+                rusqlite::params![next_seq, self.device],
+            )?;
+        }
         for client in &self.dirty {
             facts::refresh_client(self.tx, *client, self.settings)?;
         }

@@ -14,6 +14,10 @@ use chrono::NaiveDate;
 
 /// Rows read from the store at a time.
 pub const WINDOW: usize = 100;
+/// The list's count stops here ("100000+"): a million-row count would stall the list.
+pub const COUNT_CAP: u64 = 100_000;
+/// Matches of a search are counted to here: every keystroke counts them again.
+pub const SEARCH_COUNT_CAP: u64 = 1_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -82,9 +86,15 @@ pub struct TodayState {
 pub enum Modal {
     Help,
     Welcome,
+    /// Adding a client, or editing one (`ClientForm::editing`).
     AddClient(Box<ClientForm>),
+    Entry(Box<super::entry_dialog::EntryDialog>),
+    Palette(super::palette::Palette),
     Log(Box<LogDialog>),
-    Archive { number: String, selected: usize },
+    Archive {
+        number: String,
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +107,8 @@ pub struct App {
     pub card: Option<ClientCard>,
     pub card_tab: CardTab,
     pub card_scroll: u16,
+    /// The card shown is not the selected row's yet (see `follow_selection`).
+    pub card_stale: bool,
     pub today: TodayState,
     pub modal: Option<Modal>,
     pub status: String,
@@ -131,13 +143,20 @@ pub enum Action {
     NextDay,
     Refresh,
     ShowHelp,
+    OpenPalette,
+    Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
     ImportHint,
     NewClient,
     LogContact,
-    /// Schedule the selected Today contact (or the open client) this many days ahead.
-    Reschedule(u32),
+    EditClient,
+    /// Opens a small form on the selected client (order, schedule, consent, person).
+    OpenEntry(super::entry_dialog::EntryKind),
+    Entry(super::entry_dialog::EntryInput),
+    /// Moves the selected Today contact (or plans one for the client) +1d, +1w, +1m, +2m;
+    /// a prospect at the time limit is put off until then (rule 3's "call back later").
+    Reschedule(super::log_dialog::NextChoice),
     Archive,
     Form(super::form::FormInput),
     LogInput(super::log_dialog::LogInput),
@@ -155,6 +174,7 @@ impl App {
             card: None,
             card_tab: CardTab::Profile,
             card_scroll: 0,
+            card_stale: false,
             today: TodayState {
                 date,
                 today: Today {
@@ -215,8 +235,13 @@ impl App {
                     .list
                     .selected
                     .min(self.list.rows.len().saturating_sub(1));
+                let cap = if self.list.query.search.trim().is_empty() {
+                    COUNT_CAP
+                } else {
+                    SEARCH_COUNT_CAP
+                };
                 self.list.total = store
-                    .count_clients(&self.viewer, &self.list.query, 100_000)
+                    .count_clients(&self.viewer, &self.list.query, cap)
                     .unwrap_or(0);
             }
             Err(e) => self.fail(e),
@@ -239,9 +264,35 @@ impl App {
         }
     }
 
+    /// The selection moved: its card is read once the keys stop coming (`settle`),
+    /// so holding ↓ through a long list never waits for cards nobody looks at.
+    pub fn follow_selection(&mut self) {
+        self.card_stale = true;
+    }
+
+    /// Does the work deferred while keys were coming in: the selected client's card.
+    pub fn settle(&mut self, store: &Store) {
+        if self.card_stale {
+            self.reload_card(store);
+        }
+    }
+
+    /// The client whose card belongs on screen: the selected Today line while Today has
+    /// the focus, the selected row of the list otherwise.
+    fn card_number(&self) -> Option<String> {
+        match self.focus {
+            Pane::Today => self
+                .today_entries()
+                .get(self.today.selected)
+                .map(|e| e.client.number.clone()),
+            _ => self.selected_row().map(|row| row.number.clone()),
+        }
+    }
+
     pub fn reload_card(&mut self, store: &Store) {
-        self.card = match self.selected_row() {
-            Some(row) => match store.client_card(&self.viewer, &row.number) {
+        self.card_stale = false;
+        self.card = match self.card_number() {
+            Some(number) => match store.client_card(&self.viewer, &number) {
                 Ok(card) => Some(card),
                 Err(e) => {
                     self.fail(e);
@@ -332,14 +383,14 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
                 app.list.query.search.push(c);
                 app.list.selected = 0;
                 app.reload_list(store);
-                app.reload_card(store);
+                app.follow_selection();
                 return;
             }
             Action::SearchBackspace => {
                 app.list.query.search.pop();
                 app.list.selected = 0;
                 app.reload_list(store);
-                app.reload_card(store);
+                app.follow_selection();
                 return;
             }
             Action::SearchDone => {
@@ -362,9 +413,9 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             let order = [Pane::List, Pane::Card, Pane::Today];
             let at = order.iter().position(|p| *p == app.focus).unwrap_or(0);
             let step = if action == Action::FocusNext { 1 } else { 2 };
-            app.focus = order[(at + step) % 3];
+            focus(app, order[(at + step) % 3]);
         }
-        Action::Focus(pane) => app.focus = pane,
+        Action::Focus(pane) => focus(app, pane),
         Action::Up
         | Action::Down
         | Action::PageUp
@@ -374,10 +425,11 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         Action::Select(index) => match app.focus {
             Pane::List => {
                 app.list.selected = index.min(app.list.rows.len().saturating_sub(1));
-                app.reload_card(store);
+                app.follow_selection();
             }
             Pane::Today => {
-                app.today.selected = index.min(app.today_entries().len().saturating_sub(1))
+                app.today.selected = index.min(app.today_entries().len().saturating_sub(1));
+                app.follow_selection();
             }
             Pane::Card => {}
         },
@@ -438,6 +490,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             app.say(tr("tui.refreshed"));
         }
         Action::ShowHelp => app.modal = Some(Modal::Help),
+        Action::OpenPalette => app.modal = Some(Modal::Palette(Default::default())),
         Action::NewClient => app.modal = Some(Modal::AddClient(Box::default())),
         Action::LogContact => match app.target() {
             Some((number, contact)) => {
@@ -445,18 +498,21 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             }
             None => app.say(tr("tui.select_client_first")),
         },
-        Action::Reschedule(days) => match app.target() {
-            Some((number, Some(contact))) => {
-                let date =
-                    chrono::Local::now().date_naive() + chrono::Duration::days(i64::from(days));
-                let next = crate::store::activity::NextContact::on(date);
-                match store.reschedule_contact(&app.viewer, &contact, &next) {
-                    Ok(_) => app.after_write(store, tr_value("tui.rescheduled", &number)),
-                    Err(e) => app.fail(e),
+        Action::Reschedule(choice) => reschedule(app, choice, store),
+        Action::EditClient => match app.target() {
+            Some((number, _)) => match store.client_card(&app.viewer, &number) {
+                Ok(card) => {
+                    app.modal = Some(Modal::AddClient(Box::new(ClientForm::from_card(&card))))
                 }
-            }
-            Some((number, None)) => {
-                app.modal = Some(Modal::Log(Box::new(LogDialog::new(number, None))))
+                Err(e) => app.fail(e),
+            },
+            None => app.say(tr("tui.select_client_first")),
+        },
+        Action::OpenEntry(kind) => match app.target() {
+            Some((number, _)) => {
+                app.modal = Some(Modal::Entry(Box::new(
+                    super::entry_dialog::EntryDialog::new(kind, number),
+                )))
             }
             None => app.say(tr("tui.select_client_first")),
         },
@@ -474,8 +530,61 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::Form(_)
         | Action::LogInput(_)
         | Action::ArchiveChoose(_)
-        | Action::ArchiveConfirm => {}
+        | Action::ArchiveConfirm
+        | Action::Entry(_)
+        | Action::Palette(_) => {}
     }
+}
+
+fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut Store) {
+    let today = chrono::Local::now().date_naive();
+    let Some(date) = choice.date_from(today) else {
+        return;
+    };
+    let entry = match app.focus {
+        Pane::Today => app.today_entries().get(app.today.selected).cloned(),
+        _ => None,
+    };
+    let number = match (&entry, &app.card) {
+        (Some(entry), _) => entry.client.number.clone(),
+        (None, Some(card)) => card.number.clone(),
+        (None, None) => return app.say(tr("tui.select_client_first")),
+    };
+    let next = crate::store::activity::NextContact::on(date);
+    let done = match entry.as_ref().map(|e| (e.section, e.contact_uuid.clone())) {
+        Some((_, Some(contact))) => store.reschedule_contact(&app.viewer, &contact, &next),
+        Some(("today.prospects", None)) => store
+            .put_off_prospect(&app.viewer, &number, date)
+            .map(|_| None),
+        _ => store.schedule_contact(&app.viewer, &number, &next),
+    };
+    match done {
+        Ok(warning) => {
+            let mut message = tr_value("tui.rescheduled", &number);
+            if let Some(w) = warning {
+                let other = crate::domain::dates::format_date(w.other, crate::i18n::language());
+                let rule = crate::i18n::trf(
+                    "rule.too_soon",
+                    &[
+                        ("days", &w.days_apart),
+                        ("min", &w.min_days),
+                        ("other", &other),
+                    ],
+                );
+                message = format!("{message} {rule}");
+            }
+            app.after_write(store, message);
+        }
+        Err(e) => app.fail(e),
+    }
+}
+
+/// Moves the focus; the card follows the selection of the pane now in front.
+fn focus(app: &mut App, pane: Pane) {
+    if app.focus != pane && pane != Pane::Card {
+        app.follow_selection();
+    }
+    app.focus = pane;
 }
 
 fn move_selection(app: &mut App, action: &Action, store: &mut Store) {
@@ -504,10 +613,13 @@ fn move_selection(app: &mut App, action: &Action, store: &mut Store) {
             app.list.selected = step(app.list.selected, app.list.rows.len());
             app.extend_list(store);
             if before != app.list.selected {
-                app.reload_card(store);
+                app.follow_selection();
             }
         }
-        Pane::Today => app.today.selected = step(app.today.selected, app.today_entries().len()),
+        Pane::Today => {
+            app.today.selected = step(app.today.selected, app.today_entries().len());
+            app.follow_selection();
+        }
         Pane::Card => {
             app.card_scroll = match action {
                 Action::Up => app.card_scroll.saturating_sub(1),

@@ -48,7 +48,17 @@ fn profile(card: &ClientCard) -> Vec<Line<'static>> {
         .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
         .map(|d| format_date(d, lang));
     let mut lines = vec![Line::from(Span::styled(card.name.clone(), theme::title()))];
+    let contact_person = [&card.last_name, &card.first_name, &card.patronymic]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
     let rows = [
+        field(
+            &tr("tui.contact_person"),
+            Some(contact_person).filter(|_| card.kind == "company"),
+        ),
         field(
             &tr("field.company"),
             card.company.clone().filter(|_| card.kind == "person"),
@@ -120,6 +130,38 @@ fn profile(card: &ClientCard) -> Vec<Line<'static>> {
         field(&tr("field.notes"), card.notes.clone()),
     ];
     lines.extend(rows.into_iter().flatten());
+    if !card.people.is_empty() {
+        lines.push(Line::from(Span::styled(
+            tr("card.people"),
+            theme::heading(),
+        )));
+        for p in &card.people {
+            let mark = if p.decision_maker {
+                format!(" ★ {}", tr("card.decision_maker"))
+            } else {
+                String::new()
+            };
+            let contacts = [
+                p.position.clone(),
+                p.phone.as_deref().map(format_phone),
+                p.email.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            lines.push(Line::from(vec![
+                Span::styled(p.name.clone(), theme::title()),
+                Span::raw(mark),
+            ]));
+            if !contacts.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("  {contacts}"),
+                    theme::dim(),
+                )));
+            }
+        }
+    }
     lines
 }
 
@@ -283,13 +325,21 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         .iter()
         .position(|t| *t == app.card_tab)
         .unwrap_or(0);
-    frame.render_widget(
-        Tabs::new(titles)
+    let full_width: usize = titles.iter().map(|t| t.chars().count() + 3).sum();
+    if full_width <= tabs_area.width as usize {
+        let tabs = Tabs::new(titles)
             .select(selected)
             .highlight_style(theme::heading())
-            .divider("·"),
-        tabs_area,
-    );
+            .divider("·");
+        frame.render_widget(tabs, tabs_area);
+    } else {
+        // Too narrow for every tab: the current one and where it stands.
+        let label = format!("‹ {} {}/{} ›", titles[selected], selected + 1, titles.len());
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, theme::heading())),
+            tabs_area,
+        );
+    }
     let lines = match app.card_tab {
         CardTab::Profile => profile(card),
         CardTab::History => history(card),

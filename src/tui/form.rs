@@ -25,6 +25,8 @@ pub struct FormField {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientForm {
+    /// The number of the client being edited; `None` for a new client.
+    pub editing: Option<String>,
     pub company: bool,
     pub fields: Vec<FormField>,
     pub focused: usize,
@@ -71,6 +73,7 @@ impl ClientForm {
             PERSON_FIELDS
         };
         ClientForm {
+            editing: None,
             company,
             fields: fields
                 .iter()
@@ -94,9 +97,59 @@ impl ClientForm {
         }
     }
 
+    /// A form filled with a client's current values, to edit them.
+    pub fn from_card(card: &crate::store::card::ClientCard) -> ClientForm {
+        let mut form = ClientForm::new(card.kind == "company");
+        let person = [&card.last_name, &card.first_name, &card.patronymic]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let birthday = card
+            .birthday
+            .as_deref()
+            .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+            .map(|d| crate::domain::dates::format_date(d, crate::i18n::language()));
+        for f in &mut form.fields {
+            f.value = match f.field {
+                Field::Name => person.clone(),
+                Field::Company => card.company.clone().unwrap_or_default(),
+                Field::Position => card.position.clone().unwrap_or_default(),
+                Field::Phones => card
+                    .phones
+                    .iter()
+                    .map(|p| crate::domain::contact::format_phone(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Field::Emails => card.emails.join(", "),
+                Field::Birthday => birthday.clone().unwrap_or_default(),
+                Field::City => card.city.clone().unwrap_or_default(),
+                Field::CallWindow => card
+                    .call_window
+                    .as_deref()
+                    .and_then(|w| crate::domain::call_window::CallWindow::parse(w).ok())
+                    .map(|w| w.label())
+                    .unwrap_or_default(),
+                Field::Source => card
+                    .source
+                    .as_deref()
+                    .and_then(crate::domain::codes::Source::from_code)
+                    .map(|s| s.label())
+                    .unwrap_or_default(),
+                Field::Tags => card.tags.join(", "),
+                Field::Notes => card.notes.clone().unwrap_or_default(),
+                _ => String::new(),
+            };
+        }
+        form.editing = Some(card.number.clone());
+        form
+    }
+
     /// Switches person ↔ company, keeping what was typed in fields both have.
     pub fn toggle_kind(&mut self) {
         let mut other = ClientForm::new(!self.company);
+        other.editing = self.editing.clone();
         for f in &mut other.fields {
             if let Some(old) = self.fields.iter().find(|o| o.field == f.field) {
                 f.value = old.value.clone();
@@ -117,7 +170,8 @@ impl ClientForm {
         let mut draft = ClientDraft::default();
         draft.set(Field::Kind, if self.company { "company" } else { "person" });
         for f in &self.fields {
-            if !f.value.trim().is_empty() {
+            // An edit sends every field, so that emptying one clears it.
+            if self.editing.is_some() || !f.value.trim().is_empty() {
                 draft.set(f.field, f.value.clone());
             }
         }
@@ -237,7 +291,10 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, form: &
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = super::centered(area, 76, height);
     frame.render_widget(Clear, popup);
-    let title = tr("tui.new_client");
+    let title = match &form.editing {
+        Some(number) => crate::i18n::tr_value("tui.edit_client", number),
+        None => tr("tui.new_client"),
+    };
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()

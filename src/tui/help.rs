@@ -15,6 +15,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("Tab", "help_keys.focus_next"),
             ("/", "help_keys.search"),
+            (": Ctrl+K", "help_keys.palette"),
             ("n", "help_keys.new_client"),
             ("F5", "help_keys.refresh"),
             ("?", "help_keys.help"),

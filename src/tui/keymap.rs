@@ -1,7 +1,9 @@
 //! Keys and mouse to actions, depending on what is open.
 
 use super::app::{Action, App, Modal, Pane};
+use super::entry_dialog::{EntryInput, EntryKind};
 use super::form::FormInput;
+use super::palette::PaletteInput;
 use super::log_dialog::{LogInput, NextChoice};
 use crate::domain::segments::Segment;
 use ratatui::crossterm::event::{
@@ -16,6 +18,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
+    let palette_key = key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('k') | KeyCode::Char('л'));
     match &app.modal {
         Some(Modal::AddClient(_)) => {
             return Some(Action::Form(match key.code {
@@ -37,6 +40,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Tab => LogInput::NextField,
                 KeyCode::F(2) => LogInput::CycleKind,
                 KeyCode::F(3) => LogInput::ToggleAgreed,
+                KeyCode::Left => LogInput::ShiftChoice(false),
+                KeyCode::Right => LogInput::ShiftChoice(true),
                 KeyCode::Backspace => LogInput::Backspace,
                 KeyCode::Char(c @ '0'..='5')
                     if key.modifiers.contains(KeyModifiers::ALT)
@@ -47,6 +52,29 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Char(c) => LogInput::Char(c),
                 _ => return None,
             }));
+        }
+        Some(Modal::Palette(_)) => {
+            return Some(Action::Palette(match key.code {
+                KeyCode::Esc => PaletteInput::Cancel,
+                KeyCode::Enter => PaletteInput::Run,
+                KeyCode::Up => PaletteInput::Up,
+                KeyCode::Down => PaletteInput::Down,
+                KeyCode::Backspace => PaletteInput::Backspace,
+                KeyCode::Char(c) => PaletteInput::Char(c),
+                _ => return None,
+            }))
+        }
+        Some(Modal::Entry(_)) => {
+            return Some(Action::Entry(match key.code {
+                KeyCode::Esc => EntryInput::Cancel,
+                KeyCode::Enter => EntryInput::Submit,
+                KeyCode::Tab | KeyCode::Down => EntryInput::Next,
+                KeyCode::BackTab | KeyCode::Up => EntryInput::Prev,
+                KeyCode::Left | KeyCode::Right => EntryInput::Cycle,
+                KeyCode::Backspace => EntryInput::Backspace,
+                KeyCode::Char(c) => EntryInput::Char(c),
+                _ => return None,
+            }))
         }
         Some(Modal::Archive { .. }) => {
             return match key.code {
@@ -81,8 +109,12 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
+    if palette_key {
+        return Some(Action::OpenPalette);
+    }
     // Letters work in the Russian layout too (й = q, т = n, …).
     let action = match key.code {
+        KeyCode::Char(':') | KeyCode::Char('Ж') => Action::OpenPalette,
         KeyCode::Char('q') | KeyCode::Char('й') => Action::Quit,
         KeyCode::Tab => Action::FocusNext,
         KeyCode::BackTab => Action::FocusPrev,
@@ -100,6 +132,11 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::F(5) | KeyCode::Char('r') | KeyCode::Char('к') => Action::Refresh,
         KeyCode::Char('l') | KeyCode::Char('д') => Action::LogContact,
         KeyCode::Char('a') | KeyCode::Char('ф') => Action::Archive,
+        KeyCode::Char('e') | KeyCode::Char('у') => Action::EditClient,
+        KeyCode::Char('o') | KeyCode::Char('щ') => Action::OpenEntry(EntryKind::Order),
+        KeyCode::Char('s') | KeyCode::Char('ы') => Action::OpenEntry(EntryKind::Schedule),
+        KeyCode::Char('c') | KeyCode::Char('с') => Action::OpenEntry(EntryKind::Consent),
+        KeyCode::Char('p') | KeyCode::Char('з') => Action::OpenEntry(EntryKind::Person),
         KeyCode::Char('[') | KeyCode::Char('х') => Action::PrevDay,
         KeyCode::Char(']') | KeyCode::Char('ъ') => Action::NextDay,
         KeyCode::Left if app.focus == Pane::Card => Action::PrevTab,
@@ -107,10 +144,10 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Left => Action::FocusPrev,
         KeyCode::Right => Action::FocusNext,
         KeyCode::Char(c @ '1'..='4') if app.focus == Pane::Today => Action::Reschedule(match c {
-            '1' => 1,
-            '2' => 7,
-            '3' => 30,
-            _ => 60,
+            '1' => NextChoice::Day,
+            '2' => NextChoice::Week,
+            '3' => NextChoice::Month,
+            _ => NextChoice::TwoMonths,
         }),
         KeyCode::Char(c @ '0'..='6') if app.focus == Pane::List => Action::Segment(
             c.to_digit(10)

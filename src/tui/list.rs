@@ -8,8 +8,21 @@ use crate::i18n::{language, tr, trf};
 use chrono::Local;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
+
+fn count_label(total: u64, searching: bool) -> String {
+    let cap = if searching {
+        super::app::SEARCH_COUNT_CAP
+    } else {
+        super::app::COUNT_CAP
+    };
+    if total >= cap {
+        format!("{total}+")
+    } else {
+        total.to_string()
+    }
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let inner = block.inner(area);
@@ -33,7 +46,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         Line::from(vec![
             Span::styled(filter, theme::heading()),
             Span::styled(
-                trf("tui.list_count", &[("count", &app.list.total)]),
+                trf(
+                    "tui.list_count",
+                    &[(
+                        "count",
+                        &count_label(app.list.total, !app.list.query.search.trim().is_empty()),
+                    )],
+                ),
                 theme::dim(),
             ),
         ])
@@ -41,20 +60,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     frame.render_widget(Paragraph::new(search_line), search_area);
 
     if app.list.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new(tr("tui.no_clients")).style(theme::dim()),
-            table_area,
-        );
+        let hint = Paragraph::new(tr("tui.no_clients"))
+            .style(theme::dim())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(hint, table_area);
         return;
     }
     let width = table_area.width;
-    let show_company = width >= 60;
-    let show_next = width >= 48;
-    let show_phone = width >= 75;
-    let show_manager = app.viewer.sees_everyone() && width >= 95;
+    // A lead or an admin sees everyone's clients: whose they are matters most after
+    // the name, so the manager column comes first and the others give way to it.
+    let show_manager = app.viewer.sees_everyone() && width >= 36;
+    let room = if show_manager { width.saturating_sub(11) } else { width };
+    let show_company = room >= 60;
+    let show_next = room >= 48;
+    let show_phone = room >= 75;
     let lang = language();
     let mut header = vec![tr("column.number"), tr("column.name")];
     let mut widths = vec![Constraint::Length(5), Constraint::Fill(3)];
+    if show_manager {
+        header.push(tr("column.manager"));
+        widths.push(Constraint::Length(10));
+    }
     if show_company {
         header.push(tr("column.company"));
         widths.push(Constraint::Fill(1));
@@ -69,44 +95,55 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         header.push(tr("column.phone"));
         widths.push(Constraint::Length(16));
     }
-    if show_manager {
-        header.push(tr("column.manager"));
-        widths.push(Constraint::Length(10));
-    }
+    // The columns' real widths, so that long names end in "…" instead of being cut.
+    let columns: Vec<usize> = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(Rect::new(0, 0, table_area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
     let rows = app.list.rows.iter().map(|r| {
-        let mut cells = vec![
-            Cell::from(r.number.clone()),
-            Cell::from(if r.forgotten {
+        let mut texts = vec![
+            r.number.clone(),
+            if r.forgotten {
                 tr("client.forgotten")
             } else {
                 r.name.clone()
-            }),
+            },
         ];
+        if show_manager {
+            texts.push(r.manager.clone());
+        }
         if show_company {
             let company = if r.kind == "person" {
-                r.company.clone().unwrap_or_default()
+                r.company.clone()
             } else {
-                String::new()
+                None
             };
-            cells.push(Cell::from(company));
+            texts.push(company.unwrap_or_default());
         }
-        cells.push(Cell::from(r.segment.label()));
+        texts.push(r.segment.label());
         if show_next {
             let next = r
                 .next_contact_at
                 .map(|t| format_date(t.with_timezone(&Local).date_naive(), lang));
-            cells.push(Cell::from(next.unwrap_or_default()));
+            texts.push(next.unwrap_or_default());
         }
         if show_phone {
-            cells.push(Cell::from(
-                r.phone.as_deref().map(format_phone).unwrap_or_default(),
-            ));
+            texts.push(r.phone.as_deref().map(format_phone).unwrap_or_default());
         }
-        if show_manager {
-            cells.push(Cell::from(r.manager.clone()));
-        }
-        Row::new(cells)
+        Row::new(
+            texts
+                .iter()
+                .zip(&columns)
+                .map(|(text, width)| Cell::from(super::fit(text, *width))),
+        )
     });
+    let header: Vec<String> = header
+        .iter()
+        .zip(&columns)
+        .map(|(h, w)| super::fit(h, *w))
+        .collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme::title()))
         .row_highlight_style(theme::selected())

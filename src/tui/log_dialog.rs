@@ -25,6 +25,18 @@ impl NextChoice {
         NextChoice::Date,
     ];
 
+    /// The day this choice means, counted from `today` (`None` for no contact or for a
+    /// date still to be typed).
+    pub fn date_from(self, today: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            NextChoice::None | NextChoice::Date => None,
+            NextChoice::Day => Some(today + chrono::Duration::days(1)),
+            NextChoice::Week => Some(today + chrono::Duration::days(7)),
+            NextChoice::Month => today.checked_add_months(Months::new(1)),
+            NextChoice::TwoMonths => today.checked_add_months(Months::new(2)),
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             NextChoice::None => "tui.next_none",
@@ -43,6 +55,8 @@ pub enum LogInput {
     Backspace,
     NextField,
     Choose(NextChoice),
+    /// ← / →: the previous or next choice of the next contact.
+    ShiftChoice(bool),
     CycleKind,
     ToggleAgreed,
     Submit,
@@ -87,16 +101,12 @@ impl LogDialog {
 
     /// The day of the next contact, or an error naming what was typed.
     pub fn next_date(&self, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
-        Ok(match self.next {
-            NextChoice::None => None,
-            NextChoice::Day => Some(today + chrono::Duration::days(1)),
-            NextChoice::Week => Some(today + chrono::Duration::days(7)),
-            NextChoice::Month => today.checked_add_months(Months::new(1)),
-            NextChoice::TwoMonths => today.checked_add_months(Months::new(2)),
-            NextChoice::Date => {
-                Some(parse_date(&self.date_text, today).map_err(|e| e.to_string())?)
-            }
-        })
+        match self.next {
+            NextChoice::Date => Ok(Some(
+                parse_date(&self.date_text, today).map_err(|e| e.to_string())?,
+            )),
+            other => Ok(other.date_from(today)),
+        }
     }
 
     pub fn input(&mut self, input: &LogInput) {
@@ -122,6 +132,16 @@ impl LogDialog {
                 } else {
                     LogField::Outcome
                 };
+            }
+            LogInput::ShiftChoice(forward) => {
+                let all = NextChoice::ALL;
+                let at = all.iter().position(|c| *c == self.next).unwrap_or(0);
+                let to = if *forward {
+                    (at + 1) % all.len()
+                } else {
+                    (at + all.len() - 1) % all.len()
+                };
+                return self.input(&LogInput::Choose(all[to]));
             }
             LogInput::CycleKind => {
                 let all = InteractionKind::ALL;

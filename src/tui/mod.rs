@@ -4,12 +4,14 @@
 pub mod app;
 mod archive_dialog;
 mod card;
+pub mod entry_dialog;
 pub mod form;
 mod help;
 pub mod keymap;
 mod list;
 pub mod log_dialog;
 mod modal;
+pub mod palette;
 mod theme;
 mod today;
 pub mod view;
@@ -20,6 +22,28 @@ use app::{update, App};
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 use ratatui::layout::Rect;
+
+/// Text cut to `width` columns with an ellipsis, never silently mid-word.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
 
 /// A rectangle of at most `width` × `height`, centred in `area`.
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -53,10 +77,25 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
             for action in actions {
                 update(&mut app, action, &mut store);
             }
+            if !event::poll(std::time::Duration::ZERO)? {
+                app.settle(&store);
+            }
         }
         Ok(())
     })();
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn long_text_ends_with_an_ellipsis() {
+        assert_eq!(fit("Романова Софья Семёновна", 16), "Романова Софья …");
+        assert_eq!(fit("Li", 16), "Li");
+        assert_eq!(fit("abc", 0), "");
+    }
 }

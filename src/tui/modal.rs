@@ -2,6 +2,8 @@
 //! contact, archiving. Returns the dialog if it stays open.
 
 use super::app::{archive_reasons, Action, App, Modal};
+use super::entry_dialog::EntryInput;
+use super::palette::PaletteInput;
 use super::form::FormInput;
 use super::log_dialog::LogInput;
 use crate::i18n::{tr, tr_value, trf};
@@ -67,15 +69,23 @@ pub fn update_modal(
                 let Some(draft) = form.draft(today()) else {
                     return Some(Modal::AddClient(form));
                 };
-                match store.add_client(&app.viewer, &draft, None) {
-                    Ok(number) => {
+                let saved = match &form.editing {
+                    Some(number) => store
+                        .edit_client(&app.viewer, number, &draft)
+                        .map(|_| (number.clone(), tr_value("cli.client_saved", number))),
+                    None => store
+                        .add_client(&app.viewer, &draft, None)
+                        .map(|number| (number.clone(), tr_value("cli.client_added", &number))),
+                };
+                match saved {
+                    Ok((number, message)) => {
                         app.reload_list(store);
                         app.reload_today(store);
                         if let Ok(card) = store.client_card(&app.viewer, &number) {
                             app.card = Some(card);
                             app.focus = super::app::Pane::Card;
                         }
-                        app.say(tr_value("cli.client_added", &number));
+                        app.say(message);
                         None
                     }
                     Err(e) => {
@@ -149,13 +159,46 @@ pub fn update_modal(
                 }
             }
             Action::LogInput(input) => {
-                if matches!(input, LogInput::Choose(_) | LogInput::ToggleAgreed) {
+                if matches!(
+                    input,
+                    LogInput::Choose(_) | LogInput::ShiftChoice(_) | LogInput::ToggleAgreed
+                ) {
                     dialog.warning = None;
                 }
                 dialog.input(&input);
                 Some(Modal::Log(dialog))
             }
             _ => Some(Modal::Log(dialog)),
+        },
+        Modal::Palette(mut palette) => match action {
+            Action::Palette(PaletteInput::Cancel) | Action::Close => None,
+            Action::Palette(input) => match palette.input(&input) {
+                Some(chosen) => {
+                    // The palette closes, then the command runs as if its key was pressed.
+                    super::app::update(app, chosen, store);
+                    app.modal.take()
+                }
+                None => Some(Modal::Palette(palette)),
+            },
+            _ => Some(Modal::Palette(palette)),
+        },
+        Modal::Entry(mut dialog) => match action {
+            Action::Entry(EntryInput::Cancel) | Action::Close => {
+                app.say(tr("tui.cancelled"));
+                None
+            }
+            Action::Entry(EntryInput::Submit) => match dialog.submit(store, &app.viewer, today()) {
+                Some(message) => {
+                    app.after_write(store, message);
+                    None
+                }
+                None => Some(Modal::Entry(dialog)),
+            },
+            Action::Entry(input) => {
+                dialog.input(&input);
+                Some(Modal::Entry(dialog))
+            }
+            _ => Some(Modal::Entry(dialog)),
         },
         Modal::Archive { number, selected } => match action {
             Action::Close => None,

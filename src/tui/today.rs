@@ -12,6 +12,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState};
 use ratatui::Frame;
 
+/// A client's call window the way the language writes it (`Пн-Пт 10:00-18:00`).
+fn window_label(code: Option<&str>) -> String {
+    code.and_then(|w| crate::domain::call_window::CallWindow::parse(w).ok())
+        .map(|w| w.label())
+        .unwrap_or_default()
+}
+
 /// Today's lines in the order shown, each with what an action needs.
 pub fn entries(today: &Today) -> Vec<TodayEntry> {
     let lang = language();
@@ -21,7 +28,10 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             section: "today.new_leads",
             client: lead.client.clone(),
             contact_uuid: None,
-            detail: trf("today.lead_age", &[("minutes", &lead.age_minutes)]),
+            detail: trf(
+                "today.lead_age",
+                &[("age", &crate::domain::dates::format_age(lead.age_minutes))],
+            ),
         });
     }
     for c in &today.overdue.items {
@@ -36,7 +46,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
         let time = if c.has_time {
             c.due_at.with_timezone(&Local).format("%H:%M").to_string()
         } else {
-            c.client.call_window.clone().unwrap_or_default()
+            window_label(c.client.call_window.as_deref())
         };
         out.push(TodayEntry {
             section: "today.due",
@@ -118,25 +128,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         if i == app.today.selected {
             selected_item = Some(items.len());
         }
-        let name: String = entry
-            .client
-            .name
-            .chars()
-            .take(inner_width.saturating_sub(2))
-            .collect();
+        let name = super::fit(&entry.client.name, inner_width.saturating_sub(1));
+        let detail = super::fit(
+            &format!("{} {}", entry.client.number, entry.detail),
+            inner_width.saturating_sub(3),
+        );
         items.push(ListItem::new(vec![
             Line::from(format!(" {name}")),
-            Line::from(Span::styled(
-                format!("   {} {}", entry.client.number, entry.detail),
-                theme::dim(),
-            )),
+            Line::from(Span::styled(format!("   {detail}"), theme::dim())),
         ]));
     }
     if items.is_empty() {
-        items.push(ListItem::new(Line::from(Span::styled(
-            tr("today.empty"),
-            theme::dim(),
-        ))));
+        let empty = ratatui::widgets::Paragraph::new(tr("today.empty"))
+            .style(theme::dim())
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .block(block);
+        frame.render_widget(empty, area);
+        return;
     }
     let list = List::new(items)
         .block(block)

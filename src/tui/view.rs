@@ -113,12 +113,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Paragraph::new(app.status.clone()).style(status_style),
         status,
     );
-    frame.render_widget(Paragraph::new(footer_line(app)), footer);
+    frame.render_widget(Paragraph::new(footer_line(app, area.width)), footer);
     match &app.modal {
         Some(Modal::Help) => super::help::draw(frame, area),
         Some(Modal::Welcome) => super::welcome::draw(frame, area),
         Some(Modal::AddClient(form)) => super::form::draw(frame, area, form),
         Some(Modal::Log(dialog)) => super::log_dialog::draw(frame, area, dialog),
+        Some(Modal::Entry(dialog)) => super::entry_dialog::draw(frame, area, dialog),
+        Some(Modal::Palette(palette)) => super::palette::draw(frame, area, palette),
         Some(Modal::Archive { number, selected }) => {
             super::archive_dialog::draw(frame, area, number, *selected)
         }
@@ -146,8 +148,8 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
     ))
 }
 
-/// The keys of the focused pane (or the open dialog).
-fn footer_line(app: &App) -> Line<'static> {
+/// The keys of the focused pane (or the open dialog), as many whole ones as fit.
+fn footer_line(app: &App, width: u16) -> Line<'static> {
     let keys: &[(&str, &str)] = match (&app.modal, app.focus, app.list.searching) {
         (Some(_), _, _) => &[("Esc", "footer.close")],
         (None, _, true) => &[("Enter", "footer.done"), ("Esc", "footer.clear")],
@@ -156,31 +158,44 @@ fn footer_line(app: &App) -> Line<'static> {
             ("Enter", "footer.open"),
             ("0-6", "footer.segments"),
             ("n", "footer.new"),
+            (":", "footer.palette"),
             ("Tab", "footer.pane"),
             ("?", "footer.help"),
             ("q", "footer.quit"),
         ],
         (None, Pane::Card, false) => &[
             ("←→", "footer.tabs"),
+            ("e", "footer.edit"),
             ("l", "footer.log"),
+            ("o", "footer.order"),
+            ("s", "footer.schedule"),
+            ("c", "footer.consent"),
+            ("p", "footer.person"),
             ("a", "footer.archive"),
-            ("Tab", "footer.pane"),
             ("?", "footer.help"),
-            ("q", "footer.quit"),
         ],
         (None, Pane::Today, false) => &[
             ("l", "footer.log"),
             ("1-4", "footer.reschedule"),
+            ("s", "footer.schedule"),
             ("a", "footer.archive"),
             ("[ ]", "footer.day"),
-            ("Tab", "footer.pane"),
+            ("Enter", "footer.open"),
             ("?", "footer.help"),
         ],
     };
     let mut spans = Vec::new();
+    let mut used = 0usize;
     for (key, what) in keys {
-        spans.push(Span::styled(format!(" {key} "), theme::key()));
-        spans.push(Span::raw(format!(" {} ", tr(what))));
+        let key = format!(" {key} ");
+        let what = format!(" {} ", tr(what));
+        let needed = key.chars().count() + what.chars().count();
+        if used + needed > width as usize {
+            break;
+        }
+        used += needed;
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(what));
     }
     Line::from(spans)
 }

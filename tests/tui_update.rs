@@ -1,0 +1,540 @@
+//! State transitions of the interface: `update` against a real store in a temp file.
+
+use chrono::{Duration, Local};
+use clientbook::domain::codes::Role;
+use clientbook::domain::fields::{ClientDraft, Field};
+use clientbook::i18n::{set_language, Lang};
+use clientbook::store::activity::{NewOrder, NextContact};
+use clientbook::store::{Store, Viewer};
+use clientbook::tui::app::{update, Action, App, Modal, Pane};
+use clientbook::tui::form::FormInput;
+use clientbook::tui::log_dialog::{LogInput, NextChoice};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    alice: Viewer,
+}
+
+fn add(store: &mut Store, who: &Viewer, name: &str, phone: Option<&str>) -> String {
+    let mut draft = ClientDraft::default();
+    draft.set(Field::Name, name);
+    if let Some(p) = phone {
+        draft.set(Field::Phones, p);
+    }
+    store.add_client(who, &draft, None).unwrap()
+}
+
+/// alice has Ёлкина (due today), Петров (overdue) and 150 more; bob has one client.
+fn fixture() -> Fixture {
+    set_language(Lang::Ru);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_as_device(&dir.path().join("base.db"), "device-a").unwrap();
+    let boss = store.init("boss", "Boss").unwrap();
+    let alice = store
+        .add_manager(&boss, "alice", "Алиса", Role::Manager)
+        .unwrap();
+    let bob = store
+        .add_manager(&boss, "bob", "Боб", Role::Manager)
+        .unwrap();
+    let today = Local::now().date_naive();
+    let yolkina = add(
+        &mut store,
+        &alice,
+        "Ёлкина Пелагея",
+        Some("+7 916 123-45-67"),
+    );
+    store
+        .schedule_contact(&alice, &yolkina, &NextContact::on(today))
+        .unwrap();
+    let petrov = add(&mut store, &alice, "Петров Пётр", None);
+    store
+        .schedule_contact(
+            &alice,
+            &petrov,
+            &NextContact {
+                agreed: true,
+                ..NextContact::on(today - Duration::days(3))
+            },
+        )
+        .unwrap();
+    for i in 0..150 {
+        add(&mut store, &alice, &format!("Клиент{i:03} Тестовый"), None);
+    }
+    add(&mut store, &bob, "Боба Клиент", None);
+    Fixture {
+        _dir: dir,
+        store,
+        alice,
+    }
+}
+
+fn load(f: &Fixture) -> App {
+    App::load(&f.store, f.alice.clone(), Local::now().date_naive())
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.list.rows.iter().map(|r| r.name.clone()).collect()
+}
+
+fn today_names(app: &App) -> Vec<String> {
+    app.today_entries()
+        .iter()
+        .map(|e| e.client.name.clone())
+        .collect()
+}
+
+#[test]
+fn the_list_reads_windows_as_the_selection_moves() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    assert_eq!(app.list.rows.len(), 100, "one window at first");
+    assert_eq!(app.list.total, 152);
+    assert!(
+        !names(&app).iter().any(|n| n.contains("Боба")),
+        "bob's client is not alice's"
+    );
+    for _ in 0..10 {
+        update(&mut app, Action::PageDown, &mut f.store);
+    }
+    assert_eq!(
+        app.list.selected, 100,
+        "scrolling went on past the first window"
+    );
+    assert!(app.list.rows.len() > 100, "the next window was read");
+    update(&mut app, Action::End, &mut f.store);
+    assert_eq!(app.list.rows.len(), 152);
+    assert_eq!(app.list.selected, 151);
+    update(&mut app, Action::Home, &mut f.store);
+    update(&mut app, Action::Down, &mut f.store);
+    assert_eq!(app.list.selected, 1);
+    // The card follows the selection once the keys stop.
+    assert!(app.card_stale);
+    app.settle(&f.store);
+    assert_eq!(app.card.as_ref().unwrap().number, app.list.rows[1].number);
+}
+
+#[test]
+fn typing_a_lower_case_cyrillic_fragment_narrows_the_list() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::StartSearch, &mut f.store);
+    for c in "елкина".chars() {
+        update(&mut app, Action::SearchInput(c), &mut f.store);
+    }
+    assert_eq!(names(&app), ["Ёлкина Пелагея"]);
+    update(&mut app, Action::SearchBackspace, &mut f.store);
+    assert_eq!(app.list.query.search, "елкин");
+    update(&mut app, Action::ClearSearch, &mut f.store);
+    assert_eq!(app.list.total, 152);
+    assert!(!app.list.searching);
+}
+
+#[test]
+fn a_phone_typed_the_russian_way_finds_the_client() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::StartSearch, &mut f.store);
+    for c in "8 (916) 123".chars() {
+        update(&mut app, Action::SearchInput(c), &mut f.store);
+    }
+    assert_eq!(names(&app), ["Ёлкина Пелагея"]);
+}
+
+#[test]
+fn segment_filters_follow_orders() {
+    let mut f = fixture();
+    let number = add(&mut f.store, &f.alice, "Заказчикова Анна", None);
+    let order = NewOrder {
+        amount_minor: 150_050,
+        currency: "RUB".into(),
+        date: None,
+        items: 1,
+        status: clientbook::domain::codes::OrderStatus::Completed,
+    };
+    f.store.add_order(&f.alice, &number, &order).unwrap();
+    let mut app = load(&f);
+    update(
+        &mut app,
+        Action::Segment(Some(clientbook::domain::segments::Segment::Active)),
+        &mut f.store,
+    );
+    assert_eq!(names(&app), ["Заказчикова Анна"]);
+    update(&mut app, Action::Segment(None), &mut f.store);
+    assert_eq!(app.list.total, 153);
+}
+
+#[test]
+fn logging_a_call_with_plus_one_week_leaves_today_and_shows_in_history() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    assert!(today_names(&app).contains(&"Ёлкина Пелагея".to_string()));
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let at = today_names(&app)
+        .iter()
+        .position(|n| n == "Ёлкина Пелагея")
+        .unwrap();
+    update(&mut app, Action::Select(at), &mut f.store);
+    update(&mut app, Action::LogContact, &mut f.store);
+    assert!(matches!(app.modal, Some(Modal::Log(_))));
+    for c in "договорились о встрече".chars() {
+        update(&mut app, Action::LogInput(LogInput::Char(c)), &mut f.store);
+    }
+    update(
+        &mut app,
+        Action::LogInput(LogInput::Choose(NextChoice::Week)),
+        &mut f.store,
+    );
+    update(&mut app, Action::LogInput(LogInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "saved: {:?}", app.status);
+    assert!(
+        !today_names(&app).contains(&"Ёлкина Пелагея".to_string()),
+        "done items leave Today"
+    );
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    // The card of the client shows the call and the next contact a week ahead.
+    let card = f.store.client_card(&f.alice, "1").unwrap();
+    assert_eq!(
+        card.interactions[0].outcome.as_deref(),
+        Some("договорились о встрече")
+    );
+    let next = card.tasks.iter().find(|t| t.done_at.is_none()).unwrap();
+    let due = next.due_at.with_timezone(&Local).date_naive();
+    assert_eq!(due, Local::now().date_naive() + Duration::days(7));
+}
+
+#[test]
+fn moving_an_overdue_contact_by_a_day_takes_it_off_the_overdue_list() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    assert_eq!(app.today.today.overdue.items[0].client.name, "Петров Пётр");
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let at = app
+        .today_entries()
+        .iter()
+        .position(|e| e.section == "today.overdue")
+        .unwrap();
+    update(&mut app, Action::Select(at), &mut f.store);
+    update(&mut app, Action::Reschedule(NextChoice::Day), &mut f.store);
+    assert_eq!(app.today.today.overdue.total, 0);
+    update(&mut app, Action::NextDay, &mut f.store);
+    let tomorrow: Vec<String> = app
+        .today
+        .today
+        .due_today
+        .items
+        .iter()
+        .map(|c| c.client.name.clone())
+        .collect();
+    assert_eq!(tomorrow, ["Петров Пётр"]);
+    update(&mut app, Action::PrevDay, &mut f.store);
+    assert_eq!(app.today.date, Local::now().date_naive());
+}
+
+#[test]
+fn archiving_from_today_asks_why_and_removes_the_client() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let at = today_names(&app)
+        .iter()
+        .position(|n| n == "Петров Пётр")
+        .unwrap();
+    update(&mut app, Action::Select(at), &mut f.store);
+    update(&mut app, Action::Archive, &mut f.store);
+    assert!(matches!(app.modal, Some(Modal::Archive { .. })));
+    update(&mut app, Action::Down, &mut f.store);
+    update(&mut app, Action::ArchiveConfirm, &mut f.store);
+    assert!(app.modal.is_none());
+    assert!(!today_names(&app).contains(&"Петров Пётр".to_string()));
+    assert!(!names(&app).contains(&"Петров Пётр".to_string()));
+    let card = f.store.client_card(&f.alice, "2").unwrap();
+    assert_eq!(card.archive_reason.as_deref(), Some("price"));
+}
+
+#[test]
+fn the_form_saves_nothing_until_valid_and_esc_leaves_no_trace() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::NewClient, &mut f.store);
+    for c in "Новый Клиент".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    for c in "8916abc".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(
+        matches!(app.modal, Some(Modal::AddClient(_))),
+        "an invalid form stays open"
+    );
+    assert_eq!(app.list.total, 152, "nothing was written");
+    for _ in 0.."8916abc".len() {
+        update(&mut app, Action::Form(FormInput::Backspace), &mut f.store);
+    }
+    for c in "+7 903 555-12-12".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(app.modal.is_none());
+    assert_eq!(app.focus, Pane::Card);
+    assert_eq!(app.card.as_ref().unwrap().phones, ["+79035551212"]);
+    assert_eq!(app.list.total, 153);
+
+    update(&mut app, Action::NewClient, &mut f.store);
+    for c in "Передумал Отменил".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Cancel), &mut f.store);
+    assert!(app.modal.is_none());
+    app.reload_list(&f.store);
+    assert_eq!(app.list.total, 153);
+}
+
+#[test]
+fn the_welcome_screen_shows_on_an_empty_base_and_loads_demo_data() {
+    set_language(Lang::Ru);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_as_device(&dir.path().join("base.db"), "device-a").unwrap();
+    let admin = store.init("admin", "Admin").unwrap();
+    let mut app = App::load(&store, admin, Local::now().date_naive());
+    assert!(matches!(app.modal, Some(Modal::Welcome)));
+    update(&mut app, Action::LoadDemo, &mut store);
+    assert!(app.modal.is_none());
+    assert!(app.list.total > 100, "demo clients are listed");
+    assert!(
+        !app.today.today.is_empty(),
+        "the admin's own demo clients fill Today"
+    );
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::ShowHelp, &mut f.store);
+    assert!(matches!(app.modal, Some(Modal::Help)));
+    update(&mut app, Action::Close, &mut f.store);
+    assert!(app.modal.is_none());
+    update(&mut app, Action::FocusNext, &mut f.store);
+    assert_eq!(app.focus, Pane::Card);
+    update(&mut app, Action::NextTab, &mut f.store);
+    assert_eq!(app.card_tab, clientbook::tui::app::CardTab::History);
+    update(&mut app, Action::Quit, &mut f.store);
+    assert!(app.quit);
+}
+
+#[test]
+fn demo_clients_are_found_by_their_own_manager() {
+    set_language(Lang::Ru);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_as_device(&dir.path().join("base.db"), "device-a").unwrap();
+    let admin = store.init("admin", "Admin").unwrap();
+    let options = clientbook::store::demo::DemoOptions {
+        clients: 300,
+        managers: 3,
+        seed: 1,
+    };
+    store.load_demo(&admin, options, |_| {}).unwrap();
+    let ivanova = store.viewer(Some("ivanova")).unwrap();
+    let all = store
+        .list_clients(&ivanova, &Default::default(), None, 1000)
+        .unwrap()
+        .rows;
+    // Search for a word of each of her clients' names: every one is found, by her.
+    for row in all.iter().filter(|r| r.kind == "person").take(20) {
+        let word = row.name.split(' ').next().unwrap().to_lowercase();
+        let query = clientbook::store::ListQuery {
+            search: word.clone(),
+            ..Default::default()
+        };
+        let found = store
+            .list_clients(&ivanova, &query, None, 1000)
+            .unwrap()
+            .rows;
+        assert!(
+            found.iter().any(|r| r.number == row.number),
+            "{word} finds {}",
+            row.name
+        );
+        assert!(found.iter().all(|r| r.manager == "ivanova"));
+    }
+}
+
+fn type_entry(app: &mut App, store: &mut Store, text: &str) {
+    use clientbook::tui::entry_dialog::EntryInput;
+    for c in text.chars() {
+        update(app, Action::Entry(EntryInput::Char(c)), store);
+    }
+}
+
+fn open_first_client(f: &mut Fixture) -> App {
+    let mut app = load(f);
+    update(&mut app, Action::Open, &mut f.store);
+    assert_eq!(app.focus, Pane::Card);
+    app
+}
+
+#[test]
+fn an_order_is_checked_then_saved_to_the_card() {
+    use clientbook::tui::entry_dialog::{EntryInput, EntryKind};
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let number = app.card.as_ref().unwrap().number.clone();
+    update(&mut app, Action::OpenEntry(EntryKind::Order), &mut f.store);
+    type_entry(&mut app, &mut f.store, "12,3.4");
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    let Some(Modal::Entry(dialog)) = &app.modal else {
+        panic!("the dialog stays open")
+    };
+    assert!(dialog.fields[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("12,3.4"));
+    assert_eq!(
+        f.store.client_card(&f.alice, &number).unwrap().orders_count,
+        0,
+        "nothing written"
+    );
+    for _ in 0..6 {
+        update(&mut app, Action::Entry(EntryInput::Backspace), &mut f.store);
+    }
+    type_entry(&mut app, &mut f.store, "1 500,50");
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    assert_eq!(app.card.as_ref().unwrap().total_spent_minor, 150_050);
+}
+
+#[test]
+fn consent_and_a_decision_maker_are_recorded_from_the_card() {
+    use clientbook::tui::entry_dialog::{EntryInput, EntryKind};
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    update(
+        &mut app,
+        Action::OpenEntry(EntryKind::Consent),
+        &mut f.store,
+    );
+    update(&mut app, Action::Entry(EntryInput::Cycle), &mut f.store);
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    let card = app.card.clone().unwrap();
+    assert_eq!(card.consents[0].purpose, "marketing");
+    assert_eq!(card.consents[0].status, "given");
+
+    update(&mut app, Action::OpenEntry(EntryKind::Person), &mut f.store);
+    type_entry(&mut app, &mut f.store, "Сидоров Олег");
+    update(&mut app, Action::Entry(EntryInput::Next), &mut f.store);
+    type_entry(&mut app, &mut f.store, "директор");
+    update(&mut app, Action::Entry(EntryInput::Next), &mut f.store);
+    type_entry(&mut app, &mut f.store, "8 916 abc");
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    let Some(Modal::Entry(dialog)) = &app.modal else {
+        panic!("a phone with letters keeps the dialog open")
+    };
+    assert!(dialog.fields[2]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("8 916 abc"));
+    for _ in 0..3 {
+        update(&mut app, Action::Entry(EntryInput::Backspace), &mut f.store);
+    }
+    type_entry(&mut app, &mut f.store, "555-12-12");
+    update(&mut app, Action::Entry(EntryInput::Next), &mut f.store);
+    update(&mut app, Action::Entry(EntryInput::Next), &mut f.store);
+    update(&mut app, Action::Entry(EntryInput::Cycle), &mut f.store);
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    let person = &app.card.as_ref().unwrap().people[0];
+    assert_eq!(person.name, "Сидоров Олег");
+    assert_eq!(person.phone.as_deref(), Some("+79165551212"));
+    assert!(person.decision_maker);
+}
+
+#[test]
+fn editing_a_client_changes_only_what_was_changed() {
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let before = app.card.clone().unwrap();
+    update(&mut app, Action::EditClient, &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("the form opens")
+    };
+    assert_eq!(form.editing.as_deref(), Some(before.number.as_str()));
+    let city = form
+        .fields
+        .iter()
+        .position(|f| f.field == Field::City)
+        .unwrap();
+    for _ in 0..city {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    for c in "Казань".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    let after = app.card.clone().unwrap();
+    assert_eq!(after.city.as_deref(), Some("Казань"));
+    assert_eq!((after.name, after.phones), (before.name, before.phones));
+    let change = &after.history[0];
+    assert_eq!(change.fields["city"], "Казань");
+}
+
+#[test]
+fn a_contact_is_scheduled_two_weeks_ahead() {
+    use clientbook::tui::entry_dialog::{EntryInput, EntryKind};
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    update(
+        &mut app,
+        Action::OpenEntry(EntryKind::Schedule),
+        &mut f.store,
+    );
+    for _ in 0.."tomorrow".len() {
+        update(&mut app, Action::Entry(EntryInput::Backspace), &mut f.store);
+    }
+    type_entry(&mut app, &mut f.store, "+2w 15:30");
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    let due: Vec<_> = app
+        .card
+        .as_ref()
+        .unwrap()
+        .tasks
+        .iter()
+        .filter(|t| t.done_at.is_none())
+        .map(|t| t.due_at.with_timezone(&Local))
+        .collect();
+    let expected = Local::now().date_naive() + Duration::days(14);
+    assert!(
+        due.iter()
+            .any(|d| d.date_naive() == expected && d.format("%H:%M").to_string() == "15:30"),
+        "{due:?}"
+    );
+}
+
+#[test]
+fn scheduling_too_soon_warns_in_the_form_and_a_second_enter_saves() {
+    use clientbook::tui::entry_dialog::{EntryInput, EntryKind};
+    let mut f = fixture();
+    let mut app = load(&f);
+    // Ёлкина has a contact today; "tomorrow" is closer than the 7-day minimum.
+    update(&mut app, Action::StartSearch, &mut f.store);
+    for c in "елкина".chars() {
+        update(&mut app, Action::SearchInput(c), &mut f.store);
+    }
+    update(&mut app, Action::SearchDone, &mut f.store);
+    update(&mut app, Action::Open, &mut f.store);
+    update(&mut app, Action::OpenEntry(EntryKind::Schedule), &mut f.store);
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    let Some(Modal::Entry(dialog)) = &app.modal else { panic!("the warning keeps the form open") };
+    assert!(dialog.message.is_some());
+    let open_tasks = |app: &App| app.card.as_ref().unwrap().tasks.iter().filter(|t| t.done_at.is_none()).count();
+    assert_eq!(open_tasks(&app), 1, "nothing saved yet");
+    update(&mut app, Action::Entry(EntryInput::Submit), &mut f.store);
+    assert!(app.modal.is_none());
+    assert_eq!(open_tasks(&app), 2);
+}
