@@ -4,10 +4,13 @@
 pub mod bench;
 pub mod client;
 pub mod demo;
+pub mod dupes;
+pub mod export;
 pub mod import;
 pub mod manager;
 pub mod output;
 pub mod record;
+pub mod report;
 pub mod schedule;
 pub mod settings;
 
@@ -52,6 +55,11 @@ pub enum Command {
     Demo(demo::DemoArgs),
     Bench(bench::BenchArgs),
     Import(import::ImportArgs),
+    Export(export::ExportArgs),
+    Dupes(dupes::DupesArgs),
+    Merge(dupes::MergeArgs),
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -169,6 +177,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Settings(args)) => settings::run(&mut store, &viewer, args),
         Some(Command::Demo(args)) => demo::run(&mut store, &viewer, args),
         Some(Command::Import(args)) => import::run(&mut store, &viewer, args),
+        Some(Command::Export(args)) => export::run(&store, &viewer, args),
+        Some(Command::Dupes(args)) => dupes::find(&store, &viewer, args),
+        Some(Command::Merge(args)) => dupes::merge(&mut store, &viewer, args),
+        Some(Command::Report(cmd)) => report::run(&store, &viewer, cmd),
         Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
     }
 }

@@ -168,7 +168,11 @@ pub fn create(
     names.extend(company);
     names.extend(emails.iter().map(String::as_str));
     names.extend(tags.iter().map(String::as_str));
-    search.add(w, rowid, search_text(names, phones.iter().map(String::as_str)))?;
+    search.add(
+        w,
+        rowid,
+        search_text(names, phones.iter().map(String::as_str)),
+    )?;
     Ok(id)
 }
 

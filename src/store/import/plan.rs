@@ -99,6 +99,19 @@ pub fn find_duplicate(
     seen: &Seen,
     row: &ImportRow,
 ) -> StoreResult<Option<(Match, String)>> {
+    // An earlier row first: in a real import it is already in the base, but "line 4"
+    // says more than the number it was just given.
+    for value in contact_values(row) {
+        if let Some((line, id)) = seen.values.get(value) {
+            return Ok(Some((
+                Match::Earlier {
+                    line: *line,
+                    id: *id,
+                },
+                value.clone(),
+            )));
+        }
+    }
     // The viewer's own client first, when the value is on several; chosen here rather
     // than by a bound value in ORDER BY, which makes SQLite re-plan on every row.
     let mut lookup = conn.prepare_cached(
@@ -118,17 +131,6 @@ pub fn find_duplicate(
         if let Some((id, number, manager)) = best {
             let number = visible(*manager).then(|| number.clone());
             return Ok(Some((Match::Existing { id: *id, number }, value.clone())));
-        }
-    }
-    for value in contact_values(row) {
-        if let Some((line, id)) = seen.values.get(value) {
-            return Ok(Some((
-                Match::Earlier {
-                    line: *line,
-                    id: *id,
-                },
-                value.clone(),
-            )));
         }
     }
     Ok(None)

@@ -379,7 +379,10 @@ mod tests {
         assert!(columns.contains(&"Дата рождения") && columns.contains(&"Источник"));
         let nameless = read(&["ФИО", "Город"], &["", "Москва"]).unwrap_err();
         assert_eq!(nameless[0].column, "ФИО");
-        assert!(read(&["ФИО"], &["  "]).unwrap().is_none(), "an empty row is no row");
+        assert!(
+            read(&["ФИО"], &["  "]).unwrap().is_none(),
+            "an empty row is no row"
+        );
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! `export`: the viewer's clients as CSV, JSON or vCard, to a file or stdout.
+
+use crate::domain::segments::Segment;
+use crate::i18n::trf;
+use crate::store::export::{ExportFormat, ExportOptions};
+use crate::store::{Store, StoreError, Viewer};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_name = "csv|json|vcf")]
+    pub format: Option<String>,
+    #[arg(long)]
+    pub excel: bool,
+    #[arg(long)]
+    pub segment: Option<String>,
+    #[arg(long)]
+    pub mailing: bool,
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The format asked for, else the one the output file's name says, else CSV.
+fn format_of(args: &ExportArgs) -> Result<ExportFormat, StoreError> {
+    let named = args.format.clone().or_else(|| {
+        args.output
+            .as_ref()
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_lowercase())
+    });
+    match named.as_deref().map(str::trim) {
+        None | Some("csv") | Some("txt") => Ok(ExportFormat::Csv { excel: args.excel }),
+        Some("json") => Ok(ExportFormat::Json),
+        Some("vcf" | "vcard") => Ok(ExportFormat::Vcard),
+        Some(other) if args.format.is_none() => {
+            let _ = other;
+            Ok(ExportFormat::Csv { excel: args.excel })
+        }
+        Some(other) => Err(StoreError::bad_value("--format", other, "csv, json, vcf")),
+    }
+}
+
+pub fn run(store: &Store, viewer: &Viewer, args: ExportArgs) -> anyhow::Result<()> {
+    let segment = args
+        .segment
+        .as_deref()
+        .map(|s| {
+            Segment::parse(s).ok_or_else(|| {
+                let codes = Segment::ALL.map(|s| s.code()).join(", ");
+                StoreError::bad_value("--segment", s, codes)
+            })
+        })
+        .transpose()?;
+    let options = ExportOptions {
+        format: format_of(&args)?,
+        segment,
+        mailing: args.mailing,
+    };
+    let count = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))?;
+            let mut out = std::io::BufWriter::new(file);
+            let count = store.export_clients(viewer, options, &mut out)?;
+            out.flush()?;
+            count
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let count = store.export_clients(viewer, options, &mut out)?;
+            out.flush()?;
+            count
+        }
+    };
+    eprintln!("{}", trf("export.done", &[("count", &count)]));
+    Ok(())
+}

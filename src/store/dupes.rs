@@ -1,0 +1,408 @@
+//! Duplicates: finding clients that are likely one person or company (`dupes`), and
+//! merging two into one (`merge KEEP OTHER`). Finding groups by indexed columns and
+//! by a name key computed once per client, never comparing every pair; merging goes
+//! through the one write path, so the change log holds every moved row.
+
+use super::clients::child_rows;
+use super::error::{StoreError, StoreResult};
+use super::write::{int, text, Entity, Writer};
+use super::{Store, Viewer};
+use crate::domain::text::fold;
+use crate::i18n::trf;
+use rusqlite::types::Value;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+mod names;
+
+/// Why two clients look like one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Phone,
+    Email,
+    NameAndBirthday,
+    /// The same name written differently: `ё`/`е`, letter case, word order, or
+    /// Latin and Cyrillic letters.
+    SimilarName,
+}
+
+impl Reason {
+    /// How sure the match is: a shared phone is nearly always the same client.
+    pub fn score(self) -> u32 {
+        match self {
+            Reason::Phone => 100,
+            Reason::Email => 90,
+            Reason::NameAndBirthday => 80,
+            Reason::SimilarName => 50,
+        }
+    }
+
+    pub fn label(self) -> String {
+        crate::i18n::tr(&format!("dupes.reason_{}", self.code()))
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Phone => "phone",
+            Reason::Email => "email",
+            Reason::NameAndBirthday => "name_and_birthday",
+            Reason::SimilarName => "similar_name",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DupeClient {
+    pub number: String,
+    pub name: String,
+    pub manager: String,
+}
+
+/// Clients that look like one, with the reason and what they share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicateGroup {
+    pub reason: Reason,
+    pub score: u32,
+    /// The phone, e-mail or name they share.
+    pub value: String,
+    pub clients: Vec<DupeClient>,
+}
+
+/// What a merge moved to the kept client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MergeSummary {
+    pub kept: String,
+    pub merged: String,
+    pub moved_rows: usize,
+    pub added_contacts: usize,
+}
+
+/// A group before its clients are named.
+struct Found {
+    reason: Reason,
+    value: String,
+    ids: Vec<i64>,
+}
+
+impl Store {
+    /// The likely duplicates among the viewer's clients, best first, at most `limit`
+    /// groups.
+    pub fn find_duplicates(
+        &self,
+        viewer: &Viewer,
+        limit: usize,
+    ) -> StoreResult<Vec<DuplicateGroup>> {
+        let (mine, values): (&str, Vec<Value>) = if viewer.sees_everyone() {
+            ("", vec![])
+        } else {
+            (" AND c.manager_id = ?1", vec![Value::Integer(viewer.id)])
+        };
+        let ids_of = |list: String| -> Vec<i64> {
+            list.split(',').filter_map(|id| id.parse().ok()).collect()
+        };
+        let mut found: Vec<Found> = Vec::new();
+        let sql = format!(
+            "SELECT p.kind, p.value, group_concat(DISTINCT c.id) FROM contact_points p
+             JOIN clients c ON c.id = p.client_id
+             WHERE p.deleted = 0 AND p.kind IN ('phone', 'email') AND p.value != ''
+               AND c.deleted = 0 AND c.forgotten_at IS NULL{mine}
+             GROUP BY p.value HAVING count(DISTINCT c.id) > 1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(0)?;
+            found.push(Found {
+                reason: if kind == "phone" {
+                    Reason::Phone
+                } else {
+                    Reason::Email
+                },
+                value: r.get(1)?,
+                ids: ids_of(r.get(2)?),
+            });
+        }
+        let sql = format!(
+            "SELECT min(c.display_name), c.birthday, group_concat(c.id) FROM clients c
+             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.birthday IS NOT NULL AND c.sort_name != ''{mine}
+             GROUP BY c.sort_name, c.birthday HAVING count(*) > 1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            let (name, birthday): (String, String) = (r.get(0)?, r.get(1)?);
+            found.push(Found {
+                reason: Reason::NameAndBirthday,
+                value: format!("{name}, {birthday}"),
+                ids: ids_of(r.get(2)?),
+            });
+        }
+        found.extend(self.similar_names(mine, &values)?);
+        // A pair already found for a stronger reason is not repeated for a weaker one.
+        found.sort_by(|a, b| {
+            b.reason
+                .score()
+                .cmp(&a.reason.score())
+                .then(b.ids.len().cmp(&a.ids.len()))
+                .then(a.value.cmp(&b.value))
+        });
+        let mut pairs: HashSet<(i64, i64)> = HashSet::new();
+        let mut groups = Vec::new();
+        for group in found {
+            let mut new_pair = false;
+            for (i, a) in group.ids.iter().enumerate() {
+                for b in &group.ids[i + 1..] {
+                    new_pair |= pairs.insert((*a.min(b), *a.max(b)));
+                }
+            }
+            if !new_pair {
+                continue;
+            }
+            groups.push(DuplicateGroup {
+                reason: group.reason,
+                score: group.reason.score(),
+                value: group.value,
+                clients: self.dupe_clients(&group.ids)?,
+            });
+            if groups.len() >= limit {
+                break;
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Names equal once case, `ё`, word order and alphabet are set aside, where the
+    /// names as written differ (two people may well share one name written alike).
+    fn similar_names(&self, mine: &str, values: &[Value]) -> StoreResult<Vec<Found>> {
+        let sql = format!(
+            "SELECT c.id, c.display_name FROM clients c
+             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.display_name != ''{mine}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        // A hash of each key, not the keys: 16 bytes a client, sorted to find equal runs.
+        let mut keyed: Vec<(u64, i64)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(1)?;
+            keyed.push((names::key_hash(&name), r.get(0)?));
+        }
+        keyed.sort_unstable();
+        let mut found = Vec::new();
+        for run in keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            let ids: Vec<i64> = run.iter().map(|(_, id)| *id).collect();
+            let named = self.names_of(&ids)?;
+            // Hash collisions are split by the key itself.
+            let mut by_key: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+            for (id, name) in named {
+                by_key
+                    .entry(names::key(&name))
+                    .or_default()
+                    .push((id, name));
+            }
+            for (_, members) in by_key {
+                if names::spelled_alike(members.iter().map(|(_, n)| n.as_str())) {
+                    found.push(Found {
+                        reason: Reason::SimilarName,
+                        value: members[0].1.clone(),
+                        ids: members.iter().map(|(id, _)| *id).collect(),
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn names_of(&self, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, display_name FROM clients WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+            )?
+            .query_map([serde_json::to_string(ids)?], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn dupe_clients(&self, ids: &[i64]) -> StoreResult<Vec<DupeClient>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT c.number, c.display_name, m.login FROM clients c JOIN managers m ON m.id = c.manager_id
+                 WHERE c.id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
+            )?
+            .query_map([serde_json::to_string(ids)?], |r| {
+                Ok(DupeClient {
+                    number: r.get(0)?,
+                    name: r.get(1)?,
+                    manager: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Merges client `other` into `keep`: its history, orders, contacts, tasks,
+    /// consent and contact people move to `keep`; phones, e-mails and tags `keep`
+    /// lacks are added; blank fields of `keep` are filled from `other`. `other` is
+    /// left as a tombstone, and `keep`'s history says what was merged. Both must be
+    /// the viewer's to see.
+    pub fn merge_clients(
+        &mut self,
+        viewer: &Viewer,
+        keep: &str,
+        other: &str,
+    ) -> StoreResult<MergeSummary> {
+        let keep_id = self.resolve(viewer, keep)?;
+        let other_id = self.resolve(viewer, other)?;
+        if keep_id == other_id {
+            return Err(StoreError::bad_value(
+                "OTHER",
+                other,
+                crate::i18n::tr("dupes.another_client"),
+            ));
+        }
+        let (keep_number, keep_manager, keep_forgotten): (String, i64, bool) =
+            self.conn.query_row(
+                "SELECT number, manager_id, forgotten_at IS NOT NULL FROM clients WHERE id = ?1",
+                [keep_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        let (other_number, other_name, other_forgotten): (String, String, bool) =
+            self.conn.query_row(
+                "SELECT number, display_name, forgotten_at IS NOT NULL FROM clients WHERE id = ?1",
+                [other_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        if keep_forgotten || other_forgotten {
+            return Err(StoreError::Forgotten);
+        }
+        self.write(Some(viewer), |w| {
+            let mut summary = MergeSummary {
+                kept: keep_number.clone(),
+                merged: other_number.clone(),
+                ..MergeSummary::default()
+            };
+            for entity in [
+                Entity::Interaction,
+                Entity::Order,
+                Entity::ScheduledContact,
+                Entity::Consent,
+                Entity::ContactPerson,
+                Entity::ImportantDate,
+            ] {
+                for row in child_rows(w, entity, other_id)? {
+                    let mut fields = vec![("client_id", int(keep_id))];
+                    if entity == Entity::ScheduledContact {
+                        // Open contacts are the kept client's manager's to make.
+                        fields.push(("manager_id", int(keep_manager)));
+                    }
+                    w.update(entity, row, &fields)?;
+                    summary.moved_rows += 1;
+                }
+            }
+            summary.added_contacts += move_distinct(w, Entity::ContactPoint, keep_id, other_id)?;
+            summary.added_contacts += move_distinct(w, Entity::Tag, keep_id, other_id)?;
+            if child_rows(w, Entity::Requisites, keep_id)?.is_empty() {
+                for row in child_rows(w, Entity::Requisites, other_id)? {
+                    w.update(Entity::Requisites, row, &[("client_id", int(keep_id))])?;
+                    summary.moved_rows += 1;
+                }
+            }
+            fill_blanks(w, keep_id, other_id)?;
+            w.insert(
+                Entity::Interaction,
+                &[
+                    ("client_id", int(keep_id)),
+                    ("manager_id", int(viewer.id)),
+                    ("kind", text("note")),
+                    ("direction", text("outbound")),
+                    (
+                        "summary",
+                        text(trf(
+                            "dupes.merged_note",
+                            &[("number", &other_number), ("name", &other_name)],
+                        )),
+                    ),
+                    ("at", int(w.now_ms())),
+                ],
+            )?;
+            for entity in [Entity::ContactPoint, Entity::Tag, Entity::Requisites] {
+                for row in child_rows(w, entity, other_id)? {
+                    w.delete(entity, row)?;
+                }
+            }
+            w.delete(Entity::Client, other_id)?;
+            Ok(summary)
+        })
+    }
+}
+
+/// Moves `other`'s phones and e-mails (or tags) that `keep` lacks; the rest are
+/// tombstoned with `other`. Returns how many were added to `keep`.
+fn move_distinct(w: &mut Writer<'_>, entity: Entity, keep: i64, other: i64) -> StoreResult<usize> {
+    let value = if entity == Entity::Tag {
+        "tag"
+    } else {
+        "value"
+    };
+    let sql = format!(
+        "SELECT id, {value} FROM {} WHERE client_id = ?1 AND deleted = 0",
+        entity.table()
+    );
+    let read = |w: &Writer<'_>, client: i64| -> StoreResult<Vec<(i64, String)>> {
+        Ok(w.tx()
+            .prepare(&sql)?
+            .query_map([client], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    };
+    let kept: HashSet<String> = read(w, keep)?.into_iter().map(|(_, v)| fold(&v)).collect();
+    let mut added = 0;
+    for (row, v) in read(w, other)? {
+        if !kept.contains(&fold(&v)) {
+            w.update(entity, row, &[("client_id", int(keep))])?;
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// Fields `keep` has blank and `other` has filled.
+fn fill_blanks(w: &mut Writer<'_>, keep: i64, other: i64) -> StoreResult<()> {
+    const COLUMNS: &[&str] = &[
+        "last_name",
+        "first_name",
+        "patronymic",
+        "company",
+        "legal_form",
+        "position",
+        "birthday",
+        "gender",
+        "occupation",
+        "city",
+        "time_zone",
+        "address",
+        "preferred_channel",
+        "call_window",
+        "source",
+        "notes",
+    ];
+    let sql = format!("SELECT {} FROM clients WHERE id = ?1", COLUMNS.join(", "));
+    let read = |w: &Writer<'_>, id: i64| -> StoreResult<Vec<Option<String>>> {
+        Ok(w.tx().query_row(&sql, [id], |r| {
+            (0..COLUMNS.len()).map(|i| r.get(i)).collect()
+        })?)
+    };
+    let (kept, theirs) = (read(w, keep)?, read(w, other)?);
+    let fills: Vec<(&str, Value)> = COLUMNS
+        .iter()
+        .zip(kept.iter().zip(theirs))
+        .filter(|(_, (k, o))| k.as_deref().is_none_or(str::is_empty) && o.is_some())
+        .map(|(column, (_, o))| (*column, Value::Text(o.unwrap_or_default())))
+        .collect();
+    if !fills.is_empty() {
+        w.update(Entity::Client, keep, &fills)?;
+    }
+    Ok(())
+}
