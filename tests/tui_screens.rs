@@ -61,7 +61,7 @@ fn app() -> App {
         row("7", "Петров Пётр Петрович", Segment::Prospect),
         row("31", "Smith John", Segment::Sleeping),
     ];
-    app.list.total = 3;
+    app.list.total = Some(3);
     let noon = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
     app.today.today = Today {
         date: day(),
@@ -155,6 +155,6 @@ fn form_with_a_validation_error() {
 #[test]
 fn help_screen() {
     let mut app = app();
-    app.modal = Some(Modal::Help);
+    app.modal = Some(Modal::Help(0));
     insta::assert_snapshot!(render(&app, 100, 30));
 }

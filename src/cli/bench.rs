@@ -114,6 +114,7 @@ pub fn probe(db: &std::path::Path, login: &str, args: &ProbeArgs) -> anyhow::Res
     let viewer = store.viewer(Some(login))?;
     let mut app = App::load(&store, viewer, super::today());
     draw_frame(&app)?;
+    app.settle(&store);
     for _ in 0..100 {
         update(&mut app, Action::PageDown, &mut store);
         draw_frame(&app)?;

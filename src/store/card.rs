@@ -263,19 +263,19 @@ impl Store {
                 })
             },
         )?;
-        card.history = self.history(&card.uuid)?;
+        card.history = self.history(id)?;
         Ok(card)
     }
 
     /// The client's change log, newest first, with who made each change.
-    fn history(&self, client_uuid: &str) -> StoreResult<Vec<HistoryLine>> {
+    fn history(&self, client_id: i64) -> StoreResult<Vec<HistoryLine>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.hlc, m.login, l.entity, l.op, l.fields FROM change_log l
-             LEFT JOIN managers m ON m.uuid = l.actor
-             WHERE l.client_uuid = ?1 ORDER BY l.hlc DESC LIMIT 500",
+             LEFT JOIN managers m ON m.id = l.actor_id
+             WHERE l.client_id = ?1 ORDER BY l.hlc DESC LIMIT 500",
         )?;
         let managers = self.manager_logins_by_uuid()?;
-        let rows = stmt.query_map([client_uuid], |r| {
+        let rows = stmt.query_map([client_id], |r| {
             let hlc = crate::domain::hlc::Hlc(r.get(0)?);
             let mut fields: serde_json::Value =
                 serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default();

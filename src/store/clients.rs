@@ -290,7 +290,7 @@ impl Store {
                 w.update(Entity::ScheduledContact, row, &[("purpose", null.clone())])?;
             }
             // The log held the erased values too: keep that a change happened, not what.
-            let client_uuid: String = w.tx().query_row("SELECT uuid FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+
             w.tx().execute(
                 "UPDATE change_log SET fields = json_remove(fields, '$.last_name', '$.first_name', '$.patronymic',
                    '$.company', '$.legal_form', '$.position', '$.birthday', '$.gender', '$.occupation', '$.city',
@@ -298,8 +298,8 @@ impl Store {
                    '$.value', '$.label', '$.name', '$.phone', '$.email', '$.inn', '$.kpp', '$.ogrn',
                    '$.bank_account', '$.bik', '$.bank_name', '$.date', '$.md', '$.tag', '$.outcome', '$.summary',
                    '$.purpose', '$.note')
-                 WHERE client_uuid = ?1",
-                [&client_uuid],
+                 WHERE client_id = ?1",
+                [id],
             )?;
             w.log_forget(id)?;
             Ok(())

@@ -186,10 +186,10 @@ impl Store {
         let mut writer = Writer::new(
             &tx,
             &self.device,
-            actor.map(|v| v.uuid.clone()),
+            actor.map(|v| v.id),
             Hlc(last.unwrap_or(0)),
             &self.settings,
-        );
+        )?;
         let (result, keep) = work(&mut writer)?;
         if !keep {
             // Dropping the transaction rolls it back.

@@ -14,11 +14,12 @@ CREATE TABLE local_state (
 ) WITHOUT ROWID;
 
 CREATE TABLE devices (
-    uuid      TEXT PRIMARY KEY,
+    id        INTEGER PRIMARY KEY,
+    uuid      TEXT NOT NULL UNIQUE,
     code      TEXT NOT NULL UNIQUE,
     next_seq  INTEGER NOT NULL DEFAULT 1,
     joined_at INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE managers (
     id         INTEGER PRIMARY KEY,
@@ -170,7 +171,9 @@ CREATE TABLE important_dates (
     deleted    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX important_dates_by_client ON important_dates (client_id) WHERE deleted = 0;
-CREATE INDEX important_dates_by_day ON important_dates (md) WHERE deleted = 0;
+-- Today: relatives' dates; the client id is in the index so other managers' dates
+-- are passed over without reading their rows.
+CREATE INDEX important_dates_by_day ON important_dates (md, client_id) WHERE deleted = 0;
 
 CREATE TABLE tags (
     id         INTEGER PRIMARY KEY,
@@ -261,18 +264,21 @@ CREATE TABLE settings (
 );
 
 -- The one record of every change: audit trail of a client and what merging replays.
+-- Kept compact, as it is the largest table: the device, the manager and the client
+-- are local ids (their UUIDs are one join away), and a child row's client is not
+-- repeated in `fields`.
 CREATE TABLE change_log (
-    seq         INTEGER PRIMARY KEY,
-    hlc         INTEGER NOT NULL,
-    device      TEXT NOT NULL,
-    actor       TEXT,
-    entity      TEXT NOT NULL,
-    row_uuid    TEXT NOT NULL,
-    client_uuid TEXT,
-    op          TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'forget')),
-    fields      TEXT NOT NULL
+    seq       INTEGER PRIMARY KEY,
+    hlc       INTEGER NOT NULL,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    actor_id  INTEGER REFERENCES managers(id),
+    entity    TEXT NOT NULL,
+    row_uuid  TEXT NOT NULL,
+    client_id INTEGER REFERENCES clients(id),
+    op        TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'forget')),
+    fields    TEXT NOT NULL
 );
-CREATE INDEX change_log_by_client ON change_log (client_uuid, hlc) WHERE client_uuid IS NOT NULL;
+CREATE INDEX change_log_by_client ON change_log (client_id, hlc) WHERE client_id IS NOT NULL;
 
 -- Derived and rebuildable: the folded search text of each client, trigram-indexed,
 -- under clients.search_rowid.

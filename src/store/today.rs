@@ -15,7 +15,7 @@ use rusqlite::{params, Row};
 /// How many items of a section are read; the rest are counted.
 const SECTION_LIMIT: usize = 50;
 /// Contacts of the day are all read (to order them), up to this many.
-const DAY_LIMIT: usize = 150;
+const DAY_LIMIT: usize = 100;
 /// Counts stop here: past it the number only says "a lot".
 const COUNT_CAP: u64 = 1000;
 

@@ -191,7 +191,10 @@ pub(crate) type Fields<'f> = [(&'f str, Value)];
 pub(crate) struct Writer<'a> {
     tx: &'a Transaction<'a>,
     device: &'a str,
-    actor: Option<String>,
+    /// This device's local id, as the change log records it.
+    device_id: i64,
+    /// The manager on whose behalf the change is made.
+    actor: Option<i64>,
     clock: Hlc,
     settings: &'a Settings,
     now_ms: i64,
@@ -209,13 +212,17 @@ impl<'a> Writer<'a> {
     pub fn new(
         tx: &'a Transaction<'a>,
         device: &'a str,
-        actor: Option<String>,
+        actor: Option<i64>,
         clock: Hlc,
         settings: &'a Settings,
-    ) -> Writer<'a> {
-        Writer {
+    ) -> StoreResult<Writer<'a>> {
+        let device_id = tx
+            .prepare_cached("SELECT id FROM devices WHERE uuid = ?1")?
+            .query_row([device], |r| r.get(0))?;
+        Ok(Writer {
             tx,
             device,
+            device_id,
             actor,
             clock,
             settings,
@@ -224,7 +231,7 @@ impl<'a> Writer<'a> {
             uuid_cache: HashMap::new(),
             defer_facts: false,
             numbering: None,
-        }
+        })
     }
 
     /// The next client number of this device: plain on the device that created the
@@ -455,6 +462,8 @@ impl<'a> Writer<'a> {
         let mut json = serde_json::Map::new();
         for (name, value) in fields {
             let (key, value) = match (referenced_table(name), value) {
+                // The client of a child row is the log's own client column.
+                (Some("clients"), _) if entity != Entity::Client => continue,
                 (Some(table), Value::Integer(id)) => (
                     name.trim_end_matches("_id").to_string(),
                     serde_json::Value::String(self.uuid_of(table, *id)?),
@@ -463,22 +472,18 @@ impl<'a> Writer<'a> {
             };
             json.insert(key, value);
         }
-        let client_uuid = match client_id {
-            Some(id) => Some(self.uuid_of("clients", id)?),
-            None => None,
-        };
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (hlc, device, actor, entity, row_uuid, client_uuid, op, fields)
+                "INSERT INTO change_log (hlc, device_id, actor_id, entity, row_uuid, client_id, op, fields)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(rusqlite::params![
                 self.clock.0,
-                self.device,
+                self.device_id,
                 self.actor,
                 entity.code(),
                 row_uuid,
-                client_uuid,
+                client_id,
                 op.code(),
                 serde_json::Value::Object(json).to_string(),
             ])?;

@@ -62,7 +62,8 @@ pub struct ListState {
     pub rows: Vec<ClientRow>,
     pub next: Option<Cursor>,
     pub selected: usize,
-    pub total: u64,
+    /// How many clients the list holds; `None` until counted (see `App::settle`).
+    pub total: Option<u64>,
     pub searching: bool,
 }
 
@@ -84,7 +85,8 @@ pub struct TodayState {
 
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help,
+    /// The keys; the number is how far a narrow screen has scrolled them.
+    Help(u16),
     Welcome,
     /// Adding a client, or editing one (`ClientForm::editing`).
     AddClient(Box<ClientForm>),
@@ -235,14 +237,9 @@ impl App {
                     .list
                     .selected
                     .min(self.list.rows.len().saturating_sub(1));
-                let cap = if self.list.query.search.trim().is_empty() {
-                    COUNT_CAP
-                } else {
-                    SEARCH_COUNT_CAP
-                };
-                self.list.total = store
-                    .count_clients(&self.viewer, &self.list.query, cap)
-                    .unwrap_or(0);
+                // Counted when the keys stop (`settle`): a count is the slowest query
+                // of the list and nobody reads it between two keystrokes.
+                self.list.total = None;
             }
             Err(e) => self.fail(e),
         }
@@ -275,6 +272,15 @@ impl App {
         if self.card_stale {
             self.reload_card(store);
         }
+        if self.list.total.is_none() {
+            let cap = if self.list.query.search.trim().is_empty() { COUNT_CAP } else { SEARCH_COUNT_CAP };
+            self.list.total = Some(store.count_clients(&self.viewer, &self.list.query, cap).unwrap_or(0));
+        }
+    }
+
+    /// Whether `settle` has work to do.
+    pub fn unsettled(&self) -> bool {
+        self.card_stale || self.list.total.is_none()
     }
 
     /// The client whose card belongs on screen: the selected Today line while Today has
@@ -489,7 +495,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             app.reload_card(store);
             app.say(tr("tui.refreshed"));
         }
-        Action::ShowHelp => app.modal = Some(Modal::Help),
+        Action::ShowHelp => app.modal = Some(Modal::Help(0)),
         Action::OpenPalette => app.modal = Some(Modal::Palette(Default::default())),
         Action::NewClient => app.modal = Some(Modal::AddClient(Box::default())),
         Action::LogContact => match app.target() {

@@ -227,18 +227,28 @@ impl EntryDialog {
                         agreed: self.value("entry.agreed") == "yes",
                     };
                     // Rule 4 warns before saving; Enter again saves anyway.
-                    let warning = store.check_contact_interval(viewer, &self.number, &next).ok().flatten();
+                    let warning = store
+                        .check_contact_interval(viewer, &self.number, &next)
+                        .ok()
+                        .flatten();
                     if let (Some(w), false) = (warning, self.warned) {
-                        let other = crate::domain::dates::format_date(w.other, crate::i18n::language());
+                        let other =
+                            crate::domain::dates::format_date(w.other, crate::i18n::language());
                         let rule = crate::i18n::trf(
                             "rule.too_soon",
-                            &[("days", &w.days_apart), ("min", &w.min_days), ("other", &other)],
+                            &[
+                                ("days", &w.days_apart),
+                                ("min", &w.min_days),
+                                ("other", &other),
+                            ],
                         );
                         self.message = Some(format!("{rule} {}", tr("tui.enter_again")));
                         self.warned = true;
                         return None;
                     }
-                    store.schedule_contact(viewer, &self.number, &next).map(|_| tr_value("entry.scheduled", &self.number))
+                    store
+                        .schedule_contact(viewer, &self.number, &next)
+                        .map(|_| tr_value("entry.scheduled", &self.number))
                 }
                 Err(e) => {
                     self.fail("column.date", e.to_string());

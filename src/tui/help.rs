@@ -3,7 +3,7 @@
 use super::centered;
 use super::theme;
 use crate::i18n::tr;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
@@ -15,7 +15,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("Tab", "help_keys.focus_next"),
             ("/", "help_keys.search"),
-            (": Ctrl+K", "help_keys.palette"),
+            (":, Ctrl+K", "help_keys.palette"),
             ("n", "help_keys.new_client"),
             ("F5", "help_keys.refresh"),
             ("?", "help_keys.help"),
@@ -25,9 +25,10 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     (
         "help_keys.list",
         &[
-            ("↑↓ PgUp PgDn", "help_keys.move"),
+            ("↑↓ PgUp/Dn", "help_keys.move"),
             ("Enter", "help_keys.open"),
-            ("0-6", "help_keys.segments"),
+            ("0", "help_keys.all"),
+            ("1-6", "help_keys.segments"),
             ("Esc", "help_keys.clear_search"),
         ],
     ),
@@ -35,7 +36,12 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         "help_keys.card",
         &[
             ("←→", "help_keys.tabs"),
+            ("e", "help_keys.edit"),
             ("l", "help_keys.log"),
+            ("s", "help_keys.schedule"),
+            ("o", "help_keys.order"),
+            ("c", "help_keys.consent"),
+            ("p", "help_keys.person"),
             ("a", "help_keys.archive"),
         ],
     ),
@@ -51,31 +57,39 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect) {
+fn group_lines(groups: &[(&str, &[(&str, &str)])]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (group, keys) in KEYS {
+    for (group, keys) in groups {
         lines.push(Line::from(Span::styled(tr(group), theme::heading())));
         for (key, what) in *keys {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {key:<13}"), theme::title()),
-                Span::raw(tr(what)),
-            ]));
+            lines.push(Line::from(vec![Span::styled(format!(" {key:<11}"), theme::title()), Span::raw(tr(what))]));
         }
         lines.push(Line::default());
     }
-    lines.push(Line::from(Span::styled(
-        tr("help_keys.close"),
-        theme::dim(),
-    )));
-    let popup = centered(area, 64, lines.len() as u16 + 2);
+    lines
+}
+
+/// Two columns where the screen is wide enough, one (scrolled by `scroll`) otherwise.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: u16) {
+    let two_columns = area.width >= 100;
+    let (left, right) = KEYS.split_at(2);
+    let columns: Vec<Vec<Line<'static>>> = if two_columns {
+        vec![group_lines(left), group_lines(right)]
+    } else {
+        vec![group_lines(KEYS)]
+    };
+    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 3;
+    let popup = centered(area, if two_columns { 98 } else { 76 }, height);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(tr("tui.help_title"))
-                .border_style(theme::focused_border()),
-        ),
-        popup,
-    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(tr("tui.help_title"))
+        .title_bottom(Line::from(Span::styled(tr("help_keys.close"), theme::dim())))
+        .border_style(theme::focused_border());
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).spacing(2).split(inner);
+    for (lines, rect) in columns.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), *rect);
+    }
 }

@@ -3,8 +3,8 @@
 use super::app::{Action, App, Modal, Pane};
 use super::entry_dialog::{EntryInput, EntryKind};
 use super::form::FormInput;
-use super::palette::PaletteInput;
 use super::log_dialog::{LogInput, NextChoice};
+use super::palette::PaletteInput;
 use crate::domain::segments::Segment;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
@@ -18,7 +18,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    let palette_key = key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('k') | KeyCode::Char('л'));
+    let palette_key = key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('k') | KeyCode::Char('л'));
     match &app.modal {
         Some(Modal::AddClient(_)) => {
             return Some(Action::Form(match key.code {
@@ -95,7 +96,13 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => None,
             }
         }
-        Some(Modal::Help) => return Some(Action::Close),
+        Some(Modal::Help(_)) => {
+            return Some(match key.code {
+                KeyCode::Down | KeyCode::PageDown => Action::Down,
+                KeyCode::Up | KeyCode::PageUp => Action::Up,
+                _ => Action::Close,
+            })
+        }
         None => {}
     }
     if app.list.searching {

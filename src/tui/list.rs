@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
                     "tui.list_count",
                     &[(
                         "count",
-                        &count_label(app.list.total, !app.list.query.search.trim().is_empty()),
+                        &app.list.total.map_or_else(|| "…".to_string(), |total| count_label(total, !app.list.query.search.trim().is_empty())),
                     )],
                 ),
                 theme::dim(),
@@ -70,7 +70,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     // A lead or an admin sees everyone's clients: whose they are matters most after
     // the name, so the manager column comes first and the others give way to it.
     let show_manager = app.viewer.sees_everyone() && width >= 36;
-    let room = if show_manager { width.saturating_sub(11) } else { width };
+    let room = if show_manager {
+        width.saturating_sub(11)
+    } else {
+        width
+    };
     let show_company = room >= 60;
     let show_next = room >= 48;
     let show_phone = room >= 75;

@@ -66,6 +66,12 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         while !app.quit {
             terminal.draw(|frame| view::draw(frame, &app))?;
+            // Deferred work (the card of the selection, the list's count) is done
+            // when no key is waiting, then the screen is drawn again.
+            if app.unsettled() && !event::poll(std::time::Duration::ZERO)? {
+                app.settle(&store);
+                continue;
+            }
             let screen = Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
             let actions = match event::read()? {
                 Event::Key(key) => keymap::action_for_key(&app, key).into_iter().collect(),
@@ -76,9 +82,6 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
             };
             for action in actions {
                 update(&mut app, action, &mut store);
-            }
-            if !event::poll(std::time::Duration::ZERO)? {
-                app.settle(&store);
             }
         }
         Ok(())

@@ -3,9 +3,9 @@
 
 use super::app::{archive_reasons, Action, App, Modal};
 use super::entry_dialog::EntryInput;
-use super::palette::PaletteInput;
 use super::form::FormInput;
 use super::log_dialog::LogInput;
+use super::palette::PaletteInput;
 use crate::i18n::{tr, tr_value, trf};
 use crate::store::activity::{NewInteraction, NextContact};
 use crate::store::demo::DemoOptions;
@@ -22,9 +22,10 @@ pub fn update_modal(
     store: &mut Store,
 ) -> Option<Modal> {
     match modal {
-        Modal::Help => match action {
-            Action::Close | Action::ShowHelp | Action::Quit => None,
-            _ => Some(Modal::Help),
+        Modal::Help(scroll) => match action {
+            Action::Down => Some(Modal::Help(scroll.saturating_add(1))),
+            Action::Up => Some(Modal::Help(scroll.saturating_sub(1))),
+            _ => None,
         },
         Modal::Welcome => match action {
             Action::LoadDemo => {

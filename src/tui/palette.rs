@@ -31,7 +31,10 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.edit"), Action::EditClient),
         (tr("palette.log"), Action::LogContact),
         (tr("palette.order"), Action::OpenEntry(EntryKind::Order)),
-        (tr("palette.schedule"), Action::OpenEntry(EntryKind::Schedule)),
+        (
+            tr("palette.schedule"),
+            Action::OpenEntry(EntryKind::Schedule),
+        ),
         (tr("palette.consent"), Action::OpenEntry(EntryKind::Consent)),
         (tr("palette.person"), Action::OpenEntry(EntryKind::Person)),
         (tr("palette.archive"), Action::Archive),
@@ -40,7 +43,10 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.all"), Action::Segment(None)),
     ];
     for segment in Segment::ALL {
-        out.push((format!("{}: {}", tr("palette.segment"), segment.label()), Action::Segment(Some(segment))));
+        out.push((
+            format!("{}: {}", tr("palette.segment"), segment.label()),
+            Action::Segment(Some(segment)),
+        ));
     }
     out.push((tr("palette.refresh"), Action::Refresh));
     out.push((tr("palette.help"), Action::ShowHelp));
@@ -51,11 +57,18 @@ pub fn commands() -> Vec<(String, Action)> {
 impl Palette {
     /// The commands whose name holds every typed word, in the list's order.
     pub fn matches(&self) -> Vec<(String, Action)> {
-        let words: Vec<String> = fold(&self.query).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
-        commands().into_iter().filter(|(name, _)| {
-            let name = fold(name);
-            words.iter().all(|w| name.contains(w.as_str()))
-        }).collect()
+        let words: Vec<String> = fold(&self.query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        commands()
+            .into_iter()
+            .filter(|(name, _)| {
+                let name = fold(name);
+                words.iter().all(|w| name.contains(w.as_str()))
+            })
+            .collect()
     }
 
     /// Applies a key; returns the action to run when one was chosen.
@@ -70,7 +83,9 @@ impl Palette {
                 self.selected = 0;
             }
             PaletteInput::Up => self.selected = self.selected.saturating_sub(1),
-            PaletteInput::Down => self.selected = (self.selected + 1).min(self.matches().len().saturating_sub(1)),
+            PaletteInput::Down => {
+                self.selected = (self.selected + 1).min(self.matches().len().saturating_sub(1))
+            }
             PaletteInput::Run => return self.matches().get(self.selected).map(|(_, a)| a.clone()),
             PaletteInput::Cancel => {}
         }
@@ -86,17 +101,30 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, palette
     let matches = palette.matches();
     let popup = super::centered(area, 60, (matches.len() as u16 + 4).clamp(6, 20));
     frame.render_widget(Clear, popup);
-    let block = Block::default().borders(Borders::ALL).title(tr("palette.title")).border_style(theme::focused_border());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(tr("palette.title"))
+        .border_style(theme::focused_border());
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled("> ", theme::heading()), Span::raw(format!("{}▏", palette.query))])),
+        Paragraph::new(Line::from(vec![
+            Span::styled("> ", theme::heading()),
+            Span::raw(format!("{}▏", palette.query)),
+        ])),
         input,
     );
-    let items: Vec<ListItem<'_>> = matches.iter().map(|(name, _)| ListItem::new(format!(" {name}"))).collect();
+    let items: Vec<ListItem<'_>> = matches
+        .iter()
+        .map(|(name, _)| ListItem::new(format!(" {name}")))
+        .collect();
     let mut state = ListState::default().with_selected(Some(palette.selected));
-    frame.render_stateful_widget(List::new(items).highlight_style(theme::selected()), list, &mut state);
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(theme::selected()),
+        list,
+        &mut state,
+    );
 }
 
 #[cfg(test)]
@@ -106,11 +134,19 @@ mod tests {
     #[test]
     fn typing_narrows_and_enter_runs_the_selected_command() {
         let mut p = Palette::default();
-        let typed: String = Segment::Sleeping.label().to_lowercase().chars().take(4).collect();
+        let typed: String = Segment::Sleeping
+            .label()
+            .to_lowercase()
+            .chars()
+            .take(4)
+            .collect();
         for c in typed.chars() {
             p.input(&PaletteInput::Char(c));
         }
         assert_eq!(p.matches().len(), 1);
-        assert_eq!(p.input(&PaletteInput::Run), Some(Action::Segment(Some(Segment::Sleeping))));
+        assert_eq!(
+            p.input(&PaletteInput::Run),
+            Some(Action::Segment(Some(Segment::Sleeping)))
+        );
     }
 }

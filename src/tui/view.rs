@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     );
     frame.render_widget(Paragraph::new(footer_line(app, area.width)), footer);
     match &app.modal {
-        Some(Modal::Help) => super::help::draw(frame, area),
+        Some(Modal::Help(scroll)) => super::help::draw(frame, area, *scroll),
         Some(Modal::Welcome) => super::welcome::draw(frame, area),
         Some(Modal::AddClient(form)) => super::form::draw(frame, area, form),
         Some(Modal::Log(dialog)) => super::log_dialog::draw(frame, area, dialog),
