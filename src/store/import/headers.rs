@@ -92,341 +92,109 @@ impl Target {
 }
 
 /// Header spellings, already in [`header_key`] form.
+#[rustfmt::skip]
 const SYNONYMS: &[(Target, &[&str])] = &[
-    (
-        Target::Field(Field::Name),
-        &[
-            "фио",
-            "полноеимя",
-            "клиент",
-            "контактноелицо",
-            "name",
-            "fullname",
-            "client",
-            "contactname",
-            "displayname",
-        ],
-    ),
-    (
-        Target::Field(Field::LastName),
-        &["фамилия", "lastname", "surname", "familyname"],
-    ),
-    (
-        Target::Field(Field::FirstName),
-        &["имя", "firstname", "givenname"],
-    ),
-    (
-        Target::Field(Field::Patronymic),
-        &["отчество", "patronymic", "middlename", "secondname"],
-    ),
-    (
-        Target::Field(Field::Company),
-        &[
-            "компания",
-            "организация",
-            "наименование",
-            "контрагент",
-            "юрлицо",
-            "фирма",
-            "company",
-            "organization",
-            "organisation",
-            "org",
-            "companyname",
-        ],
-    ),
-    (
-        Target::Field(Field::Kind),
-        &["тип", "типклиента", "вид", "kind", "type", "clienttype"],
-    ),
-    (
-        Target::Field(Field::LegalForm),
-        &[
-            "правоваяформа",
-            "опф",
-            "организационноправоваяформа",
-            "legalform",
-        ],
-    ),
-    (
-        Target::Field(Field::Position),
-        &["должность", "position", "jobtitle", "title"],
-    ),
-    (
-        Target::Field(Field::Birthday),
-        &[
-            "датарождения",
-            "деньрождения",
-            "др",
-            "birthday",
-            "birthdate",
-            "dateofbirth",
-            "dob",
-            "bday",
-        ],
-    ),
+    (Target::Field(Field::Name), &[
+        "фио", "полноеимя", "клиент", "контактноелицо", "name", "fullname", "client",
+        "contactname", "displayname"
+    ]),
+    (Target::Field(Field::LastName), &["фамилия", "lastname", "surname", "familyname"]),
+    (Target::Field(Field::FirstName), &["имя", "firstname", "givenname"]),
+    (Target::Field(Field::Patronymic), &["отчество", "patronymic", "middlename", "secondname"]),
+    (Target::Field(Field::Company), &[
+        "компания", "организация", "наименование", "контрагент", "юрлицо", "фирма", "company",
+        "organization", "organisation", "org", "companyname"
+    ]),
+    (Target::Field(Field::Kind), &["тип", "типклиента", "вид", "kind", "type", "clienttype"]),
+    (Target::Field(Field::LegalForm), &[
+        "правоваяформа", "опф", "организационноправоваяформа", "legalform"
+    ]),
+    (Target::Field(Field::Position), &["должность", "position", "jobtitle", "title"]),
+    (Target::Field(Field::Birthday), &[
+        "датарождения", "деньрождения", "др", "birthday", "birthdate", "dateofbirth", "dob",
+        "bday"
+    ]),
     (Target::Field(Field::Gender), &["пол", "gender", "sex"]),
-    (
-        Target::Field(Field::Occupation),
-        &[
-            "родзанятий",
-            "профессия",
-            "занятие",
-            "occupation",
-            "profession",
-        ],
-    ),
-    (
-        Target::Field(Field::City),
-        &["город", "населенныйпункт", "city", "town"],
-    ),
-    (
-        Target::Field(Field::TimeZone),
-        &["часовойпояс", "timezone", "tz"],
-    ),
-    (
-        Target::Field(Field::Address),
-        &[
-            "адрес",
-            "фактическийадрес",
-            "почтовыйадрес",
-            "юридическийадрес",
-            "address",
-            "postaladdress",
-        ],
-    ),
-    (
-        Target::Field(Field::Channel),
-        &[
-            "каналсвязи",
-            "предпочтительныйканал",
-            "способсвязи",
-            "channel",
-            "preferredchannel",
-        ],
-    ),
-    (
-        Target::Field(Field::CallWindow),
-        &[
-            "времязвонка",
-            "удобноевремя",
-            "удобноевремязвонка",
-            "callwindow",
-            "calltime",
-        ],
-    ),
-    (
-        Target::Field(Field::Source),
-        &[
-            "источник",
-            "каналпривлечения",
-            "источникклиента",
-            "source",
-            "leadsource",
-        ],
-    ),
-    (
-        Target::Field(Field::Stage),
-        &["этап", "стадия", "этапсделки", "stage", "dealstage"],
-    ),
-    (
-        Target::Field(Field::Notes),
-        &[
-            "комментарий",
-            "примечание",
-            "примечания",
-            "заметки",
-            "описание",
-            "notes",
-            "note",
-            "comment",
-            "comments",
-        ],
-    ),
-    (
-        Target::Field(Field::Phones),
-        &[
-            "телефон",
-            "телефоны",
-            "мобтелефон",
-            "мобильныйтелефон",
-            "мобильный",
-            "сотовый",
-            "сотовыйтелефон",
-            "рабочийтелефон",
-            "домашнийтелефон",
-            "тел",
-            "контактныйтелефон",
-            "phone",
-            "phones",
-            "mobile",
-            "mobilephone",
-            "cell",
-            "cellphone",
-            "tel",
-            "telephone",
-            "workphone",
-            "homephone",
-            "phonenumber",
-        ],
-    ),
-    (
-        Target::Field(Field::Emails),
-        &[
-            "email",
-            "emails",
-            "mail",
-            "электроннаяпочта",
-            "элпочта",
-            "эпочта",
-            "почта",
-            "емейл",
-            "емэйл",
-            "имейл",
-            "адресэлектроннойпочты",
-            "emailaddress",
-        ],
-    ),
-    (
-        Target::Field(Field::Tags),
-        &[
-            "теги",
-            "тег",
-            "метки",
-            "метка",
-            "интересы",
-            "хобби",
-            "tags",
-            "tag",
-            "labels",
-            "categories",
-            "interests",
-        ],
-    ),
-    (
-        Target::Manager,
-        &[
-            "менеджер",
-            "ответственный",
-            "ответственныйменеджер",
-            "manager",
-            "owner",
-            "responsible",
-            "accountmanager",
-        ],
-    ),
-    (
-        Target::TotalSpent,
-        &[
-            "суммапокупок",
-            "суммазаказов",
-            "суммапродаж",
-            "выручка",
-            "оборот",
-            "totalspent",
-            "spent",
-            "total",
-            "revenue",
-        ],
-    ),
-    (
-        Target::OrdersCount,
-        &[
-            "количествозаказов",
-            "числозаказов",
-            "колвозаказов",
-            "заказов",
-            "покупок",
-            "orderscount",
-            "ordercount",
-            "numberoforders",
-        ],
-    ),
-    (
-        Target::LastOrderAt,
-        &[
-            "последнийзаказ",
-            "датапоследнегозаказа",
-            "последняяпокупка",
-            "lastorderat",
-            "lastorder",
-            "lastorderdate",
-            "lastpurchase",
-        ],
-    ),
+    (Target::Field(Field::Occupation), &[
+        "родзанятий", "профессия", "занятие", "occupation", "profession"
+    ]),
+    (Target::Field(Field::City), &["город", "населенныйпункт", "city", "town"]),
+    (Target::Field(Field::TimeZone), &["часовойпояс", "timezone", "tz"]),
+    (Target::Field(Field::Address), &[
+        "адрес", "фактическийадрес", "почтовыйадрес", "юридическийадрес", "address",
+        "postaladdress"
+    ]),
+    (Target::Field(Field::Channel), &[
+        "каналсвязи", "предпочтительныйканал", "способсвязи", "channel", "preferredchannel"
+    ]),
+    (Target::Field(Field::CallWindow), &[
+        "времязвонка", "удобноевремя", "удобноевремязвонка", "callwindow", "calltime"
+    ]),
+    (Target::Field(Field::Source), &[
+        "источник", "каналпривлечения", "источникклиента", "source", "leadsource"
+    ]),
+    (Target::Field(Field::Stage), &["этап", "стадия", "этапсделки", "stage", "dealstage"]),
+    (Target::Field(Field::Notes), &[
+        "комментарий", "примечание", "примечания", "заметки", "описание", "notes", "note",
+        "comment", "comments"
+    ]),
+    (Target::Field(Field::Phones), &[
+        "телефон", "телефоны", "мобтелефон", "мобильныйтелефон", "мобильный", "сотовый",
+        "сотовыйтелефон", "рабочийтелефон", "домашнийтелефон", "тел", "контактныйтелефон",
+        "phone", "phones", "mobile", "mobilephone", "cell", "cellphone", "tel", "telephone",
+        "workphone", "homephone", "phonenumber"
+    ]),
+    (Target::Field(Field::Emails), &[
+        "email", "emails", "mail", "электроннаяпочта", "элпочта", "эпочта", "почта", "емейл",
+        "емэйл", "имейл", "адресэлектроннойпочты", "emailaddress"
+    ]),
+    (Target::Field(Field::Tags), &[
+        "теги", "тег", "метки", "метка", "интересы", "хобби", "tags", "tag", "labels",
+        "categories", "interests"
+    ]),
+    (Target::Manager, &[
+        "менеджер", "ответственный", "ответственныйменеджер", "manager", "owner", "responsible",
+        "accountmanager"
+    ]),
+    (Target::TotalSpent, &[
+        "суммапокупок", "суммазаказов", "суммапродаж", "выручка", "оборот", "totalspent",
+        "spent", "total", "revenue"
+    ]),
+    (Target::OrdersCount, &[
+        "количествозаказов", "числозаказов", "колвозаказов", "заказов", "покупок",
+        "orderscount", "ordercount", "numberoforders"
+    ]),
+    (Target::LastOrderAt, &[
+        "последнийзаказ", "датапоследнегозаказа", "последняяпокупка", "lastorderat",
+        "lastorder", "lastorderdate", "lastpurchase"
+    ]),
     (Target::Orders, &["заказы", "orders"]),
-    (
-        Target::CreatedAt,
-        &[
-            "датасоздания",
-            "создан",
-            "добавлен",
-            "датадобавления",
-            "createdat",
-            "created",
-            "datecreated",
-        ],
-    ),
-    (
-        Target::LastContactAt,
-        &[
-            "последнийконтакт",
-            "датапоследнегоконтакта",
-            "lastcontactat",
-            "lastcontact",
-            "lastcontacted",
-        ],
-    ),
-    (
-        Target::NextContactAt,
-        &[
-            "следующийзвонок",
-            "следующийконтакт",
-            "датазвонка",
-            "nextcallat",
-            "nextcontactat",
-            "nextcall",
-            "nextcontact",
-        ],
-    ),
+    (Target::CreatedAt, &[
+        "датасоздания", "создан", "добавлен", "датадобавления", "createdat", "created",
+        "datecreated"
+    ]),
+    (Target::LastContactAt, &[
+        "последнийконтакт", "датапоследнегоконтакта", "lastcontactat", "lastcontact",
+        "lastcontacted"
+    ]),
+    (Target::NextContactAt, &[
+        "следующийзвонок", "следующийконтакт", "датазвонка", "nextcallat", "nextcontactat",
+        "nextcall", "nextcontact"
+    ]),
     (Target::Inn, &["инн", "inn", "taxid"]),
     (Target::Kpp, &["кпп", "kpp"]),
     (Target::Ogrn, &["огрн", "огрнип", "ogrn"]),
-    (
-        Target::ConsentProcessing,
-        &[
-            "согласиенаобработку",
-            "согласиенаобработкуперсональныхданных",
-            "согласиепдн",
-            "consentprocessing",
-            "processingconsent",
-        ],
-    ),
-    (
-        Target::ConsentMarketing,
-        &[
-            "согласиенарассылку",
-            "рассылка",
-            "согласиенарекламу",
-            "consentmarketing",
-            "marketingconsent",
-            "newsletter",
-        ],
-    ),
-    (
-        Target::ExternalId,
-        &[
-            "id",
-            "номер",
-            "код",
-            "number",
-            "no",
-            "clientid",
-            "externalid",
-            "uid",
-            "uuid",
-        ],
-    ),
+    (Target::ConsentProcessing, &[
+        "согласиенаобработку", "согласиенаобработкуперсональныхданных", "согласиепдн",
+        "consentprocessing", "processingconsent"
+    ]),
+    (Target::ConsentMarketing, &[
+        "согласиенарассылку", "рассылка", "согласиенарекламу", "consentmarketing",
+        "marketingconsent", "newsletter"
+    ]),
+    (Target::ExternalId, &[
+        "id", "номер", "код", "number", "no", "clientid", "externalid", "uid", "uuid"
+    ]),
 ];
 
 /// A header reduced to folded letters and digits: `Эл. почта` → `элпочта`.

@@ -13,6 +13,7 @@
 
 pub mod headers;
 mod load;
+mod managers;
 mod plan;
 pub mod read;
 pub mod rows;
@@ -24,12 +25,12 @@ pub use rows::Problem;
 
 use super::error::{StoreError, StoreResult};
 use super::{Store, Viewer};
-use crate::domain::rules::may_reassign;
-use crate::i18n::{tr, trf};
+use crate::i18n::trf;
+use managers::Managers;
 use plan::{find_duplicate, Match, Seen};
 use rows::{ImportRow, RowReader};
 use rusqlite::config::DbConfig;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// How many rows are written between two progress reports.
@@ -107,14 +108,6 @@ impl From<rusqlite::Error> for ImportError {
     fn from(err: rusqlite::Error) -> Self {
         ImportError::Store(err.into())
     }
-}
-
-/// Whose clients the rows become: the `--manager` default and, for leads and admins,
-/// the file's `Manager` column by login.
-struct Managers {
-    default: i64,
-    by_column: bool,
-    known: HashMap<String, Option<i64>>,
 }
 
 impl Store {
@@ -195,6 +188,9 @@ impl Store {
         result
     }
 
+    /// Reads, checks and (unless a dry run) writes every row, in one transaction. A
+    /// dry run takes the same path and rolls back, so it reports exactly what a real
+    /// run would; it holds the write lock while it reads, like a real run.
     #[allow(clippy::too_many_arguments)]
     fn import_rows(
         &mut self,
@@ -206,55 +202,17 @@ impl Store {
         unreadable: &dyn Fn(ReadError) -> ImportError,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport, ImportError> {
-        let mut managers = self.import_managers(viewer, options, columns, &mut report)?;
-        let today = super::clients::today();
-        let mut reader = RowReader::new(columns, today);
+        let mut managers = Managers::new(self, viewer, options, columns, &mut report)?;
+        let mut reader = RowReader::new(columns, super::clients::today());
         let mut seen = Seen::default();
         let mut touched: BTreeSet<i64> = BTreeSet::new();
-        if options.dry_run {
-            let conn = &self.conn;
-            while let Some(next) = rows.next_row() {
-                let (line, record) = next.map_err(unreadable)?;
-                let row = match reader.read(line, record) {
-                    Ok(Some(row)) => row,
-                    Ok(None) => continue,
-                    Err(problems) => {
-                        report.rows += 1;
-                        reject(&mut report, problems);
-                        continue;
-                    }
-                };
-                report.rows += 1;
-                if managers
-                    .resolve(conn, &row, columns, &mut report)?
-                    .is_none()
-                {
-                    continue;
-                }
-                match classify(conn, viewer, &seen, &row, options.on_duplicate, &mut report)? {
-                    Decision::Create => {
-                        report.created += 1;
-                        seen.remember(&row, None);
-                    }
-                    Decision::Merge(_) => report.merged += 1,
-                    Decision::Leave => report.skipped += 1,
-                }
-                if report.rows % PROGRESS_EVERY == 0 {
-                    progress(report.rows);
-                }
-            }
-            return Ok(report);
-        }
-
-        let skip_invalid = options.skip_invalid;
-        let on_duplicate = options.on_duplicate;
+        let mut failed: Option<ImportError> = None;
         // A bulk load touches many index pages; a larger cache for its duration only.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         let result = self.write_if(Some(viewer), |w| {
             w.defer_facts();
             let mut ids = load::NewIds::after_existing(w)?;
             let mut search = load::SearchBatch::default();
-            let mut failed: Option<ImportError> = None;
             while let Some(next) = rows.next_row() {
                 let (line, record) = match next {
                     Ok(read) => read,
@@ -276,11 +234,19 @@ impl Store {
                 if report.rows % PROGRESS_EVERY == 0 {
                     progress(report.rows);
                 }
-                let Some(manager) = managers.resolve(w.tx(), &row, columns, &mut report)? else {
+                let Some(manager) = managers.resolve(w.tx(), &row, &mut report)? else {
                     continue;
                 };
-                let writing = skip_invalid || report.rejected == 0;
-                match classify(w.tx(), viewer, &seen, &row, on_duplicate, &mut report)? {
+                // After a rejected row nothing will be kept: only check the rest.
+                let writing = !options.dry_run && (options.skip_invalid || report.rejected == 0);
+                match classify(
+                    w.tx(),
+                    viewer,
+                    &seen,
+                    &row,
+                    options.on_duplicate,
+                    &mut report,
+                )? {
                     Decision::Create => {
                         report.created += 1;
                         let id = if writing {
@@ -300,10 +266,10 @@ impl Store {
                     Decision::Leave => report.skipped += 1,
                 }
             }
-            if let Some(err) = failed {
-                return Err(StoreError::Io(err.to_string()));
-            }
-            let keep = (skip_invalid || report.rejected == 0) && report.created + report.merged > 0;
+            let keep = failed.is_none()
+                && !options.dry_run
+                && (options.skip_invalid || report.rejected == 0)
+                && report.created + report.merged > 0;
             if keep {
                 search.flush(w)?;
                 // Merged clients changed after their facts were written: derive them anew.
@@ -316,74 +282,10 @@ impl Store {
         });
         self.conn.pragma_update(None, "cache_size", -2_000)?;
         result?;
-        Ok(report)
-    }
-
-    fn import_managers(
-        &self,
-        viewer: &Viewer,
-        options: &ImportOptions,
-        columns: &[Column],
-        report: &mut ImportReport,
-    ) -> StoreResult<Managers> {
-        let default = match options.manager.as_deref() {
-            Some(login) if login.trim().to_lowercase() != viewer.login => {
-                let id = self.manager_id(login)?;
-                if !may_reassign(viewer.role) {
-                    return Err(StoreError::NotAllowedToReassign);
-                }
-                id
-            }
-            _ => viewer.id,
-        };
-        let has_column = columns.iter().any(|c| c.target == Some(Target::Manager));
-        if has_column && !viewer.sees_everyone() {
-            report.warnings.push(tr("import.manager_column_ignored"));
+        match failed {
+            Some(err) => Err(err),
+            None => Ok(report),
         }
-        Ok(Managers {
-            default,
-            by_column: has_column && viewer.sees_everyone(),
-            known: HashMap::new(),
-        })
-    }
-}
-
-impl Managers {
-    /// The manager of a row; `None` (and a problem) for a login that is nobody's.
-    fn resolve(
-        &mut self,
-        conn: &rusqlite::Connection,
-        row: &ImportRow,
-        columns: &[Column],
-        report: &mut ImportReport,
-    ) -> StoreResult<Option<i64>> {
-        let Some(login) = row.manager.as_ref().filter(|_| self.by_column) else {
-            return Ok(Some(self.default));
-        };
-        if !self.known.contains_key(login) {
-            let id: Option<i64> = rusqlite::OptionalExtension::optional(conn.query_row(
-                "SELECT id FROM managers WHERE login = ?1 AND deleted = 0",
-                [login],
-                |r| r.get(0),
-            ))?;
-            self.known.insert(login.clone(), id);
-        }
-        let id = self.known[login];
-        if id.is_none() {
-            let column = columns
-                .iter()
-                .find(|c| c.target == Some(Target::Manager))
-                .map_or_else(String::new, |c| c.header.clone());
-            reject(
-                report,
-                vec![Problem {
-                    line: row.line,
-                    column,
-                    message: StoreError::NoSuchManager(login.clone()).to_string(),
-                }],
-            );
-        }
-        Ok(id)
     }
 }
 
