@@ -273,8 +273,16 @@ impl App {
             self.reload_card(store);
         }
         if self.list.total.is_none() {
-            let cap = if self.list.query.search.trim().is_empty() { COUNT_CAP } else { SEARCH_COUNT_CAP };
-            self.list.total = Some(store.count_clients(&self.viewer, &self.list.query, cap).unwrap_or(0));
+            let cap = if self.list.query.search.trim().is_empty() {
+                COUNT_CAP
+            } else {
+                SEARCH_COUNT_CAP
+            };
+            self.list.total = Some(
+                store
+                    .count_clients(&self.viewer, &self.list.query, cap)
+                    .unwrap_or(0),
+            );
         }
     }
 

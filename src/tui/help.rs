@@ -62,7 +62,10 @@ fn group_lines(groups: &[(&str, &[(&str, &str)])]) -> Vec<Line<'static>> {
     for (group, keys) in groups {
         lines.push(Line::from(Span::styled(tr(group), theme::heading())));
         for (key, what) in *keys {
-            lines.push(Line::from(vec![Span::styled(format!(" {key:<11}"), theme::title()), Span::raw(tr(what))]));
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {key:<11}"), theme::title()),
+                Span::raw(tr(what)),
+            ]));
         }
         lines.push(Line::default());
     }
@@ -84,12 +87,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: u16) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(tr("tui.help_title"))
-        .title_bottom(Line::from(Span::styled(tr("help_keys.close"), theme::dim())))
+        .title_bottom(Line::from(Span::styled(
+            tr("help_keys.close"),
+            theme::dim(),
+        )))
         .border_style(theme::focused_border());
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()]).spacing(2).split(inner);
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns.len()])
+        .spacing(2)
+        .split(inner);
     for (lines, rect) in columns.into_iter().zip(areas.iter()) {
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), *rect);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            *rect,
+        );
     }
 }

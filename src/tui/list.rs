@@ -50,7 +50,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
                     "tui.list_count",
                     &[(
                         "count",
-                        &app.list.total.map_or_else(|| "…".to_string(), |total| count_label(total, !app.list.query.search.trim().is_empty())),
+                        &app.list.total.map_or_else(
+                            || "…".to_string(),
+                            |total| count_label(total, !app.list.query.search.trim().is_empty()),
+                        ),
                     )],
                 ),
                 theme::dim(),
