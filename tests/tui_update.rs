@@ -558,3 +558,56 @@ fn scheduling_too_soon_warns_in_the_form_and_a_second_enter_saves() {
     assert!(app.modal.is_none());
     assert_eq!(open_tasks(&app), 2);
 }
+
+#[test]
+fn import_shows_the_column_mapping_before_writing_anything() {
+    use clientbook::tui::import_dialog::ImportInput;
+    let mut f = fixture();
+    let file = f._dir.path().join("клиенты.csv");
+    std::fs::write(
+        &file,
+        "ФИО;Телефон;Дата рождения;Город\n\
+         Сидорова Анна Петровна;8 903 111-22-33;01.02.1990;Казань\n\
+         Дублёва Ёлкина;+7 916 123-45-67;;Москва\n\
+         Плохова Дата;8 903 222-33-44;31.02.1990;Тула\n",
+    )
+    .unwrap();
+    let mut app = load(&f);
+    update(&mut app, Action::StartImport, &mut f.store);
+    for c in file.display().to_string().chars() {
+        update(&mut app, Action::Import(ImportInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Import(ImportInput::Confirm), &mut f.store);
+    let Some(Modal::Import(dialog)) = &app.modal else {
+        panic!("the preview is shown")
+    };
+    let report = dialog.preview.as_ref().expect("a dry run");
+    let mapped: Vec<String> = report.columns.iter().map(|c| c.header.clone()).collect();
+    assert_eq!(mapped, ["ФИО", "Телефон", "Дата рождения", "Город"]);
+    assert!(
+        report.columns.iter().all(|c| c.target.is_some()),
+        "every Russian header is recognised"
+    );
+    assert_eq!((report.created, report.skipped, report.rejected), (1, 1, 1));
+    assert_eq!(total(&mut app, &f.store), 152, "the preview wrote nothing");
+
+    // A rejected row blocks the import until bad rows are explicitly skipped.
+    update(&mut app, Action::Import(ImportInput::Confirm), &mut f.store);
+    let Some(Modal::Import(dialog)) = &app.modal else {
+        panic!("still open")
+    };
+    assert!(dialog.error.is_some());
+    assert_eq!(total(&mut app, &f.store), 152);
+    update(
+        &mut app,
+        Action::Import(ImportInput::Char('s')),
+        &mut f.store,
+    );
+    update(&mut app, Action::Import(ImportInput::Confirm), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    assert_eq!(
+        total(&mut app, &f.store),
+        153,
+        "only the good, new row was imported"
+    );
+}

@@ -92,6 +92,7 @@ pub enum Modal {
     AddClient(Box<ClientForm>),
     Entry(Box<super::entry_dialog::EntryDialog>),
     Palette(super::palette::Palette),
+    Import(Box<super::import_dialog::ImportDialog>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -146,10 +147,11 @@ pub enum Action {
     Refresh,
     ShowHelp,
     OpenPalette,
+    Import(super::import_dialog::ImportInput),
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
-    ImportHint,
+    StartImport,
     NewClient,
     LogContact,
     EditClient,
@@ -539,14 +541,15 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             }
             None => app.say(tr("tui.select_client_first")),
         },
+        Action::StartImport => app.modal = Some(Modal::Import(Box::default())),
         Action::LoadDemo
-        | Action::ImportHint
         | Action::Form(_)
         | Action::LogInput(_)
         | Action::ArchiveChoose(_)
         | Action::ArchiveConfirm
         | Action::Entry(_)
-        | Action::Palette(_) => {}
+        | Action::Palette(_)
+        | Action::Import(_) => {}
     }
 }
 

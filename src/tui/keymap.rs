@@ -3,6 +3,7 @@
 use super::app::{Action, App, Modal, Pane};
 use super::entry_dialog::{EntryInput, EntryKind};
 use super::form::FormInput;
+use super::import_dialog::ImportInput;
 use super::log_dialog::{LogInput, NextChoice};
 use super::palette::PaletteInput;
 use crate::domain::segments::Segment;
@@ -54,6 +55,17 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => return None,
             }));
         }
+        Some(Modal::Import(_)) => {
+            return Some(Action::Import(match key.code {
+                KeyCode::Esc => ImportInput::Cancel,
+                KeyCode::Enter => ImportInput::Confirm,
+                KeyCode::Backspace => ImportInput::Backspace,
+                KeyCode::F(2) => ImportInput::CycleDuplicates,
+                KeyCode::F(3) => ImportInput::ToggleSkipInvalid,
+                KeyCode::Char(c) => ImportInput::Char(c),
+                _ => return None,
+            }))
+        }
         Some(Modal::Palette(_)) => {
             return Some(Action::Palette(match key.code {
                 KeyCode::Esc => PaletteInput::Cancel,
@@ -89,7 +101,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         Some(Modal::Welcome) => {
             return match key.code {
                 KeyCode::Char('d') | KeyCode::Char('в') => Some(Action::LoadDemo),
-                KeyCode::Char('i') | KeyCode::Char('ш') => Some(Action::ImportHint),
+                KeyCode::Char('i') | KeyCode::Char('ш') => Some(Action::StartImport),
                 KeyCode::Char('n') | KeyCode::Char('т') => Some(Action::NewClient),
                 KeyCode::Char('q') | KeyCode::Char('й') => Some(Action::Quit),
                 KeyCode::Esc => Some(Action::Close),

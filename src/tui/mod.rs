@@ -7,6 +7,7 @@ mod card;
 pub mod entry_dialog;
 pub mod form;
 mod help;
+pub mod import_dialog;
 pub mod keymap;
 mod list;
 pub mod log_dialog;

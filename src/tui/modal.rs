@@ -4,6 +4,7 @@
 use super::app::{archive_reasons, Action, App, Modal};
 use super::entry_dialog::EntryInput;
 use super::form::FormInput;
+use super::import_dialog::{ImportInput, ImportStep};
 use super::log_dialog::LogInput;
 use super::palette::PaletteInput;
 use crate::i18n::{tr, tr_value, trf};
@@ -49,10 +50,7 @@ pub fn update_modal(
                     }
                 }
             }
-            Action::ImportHint => {
-                app.say(tr("tui.import_later"));
-                Some(Modal::Welcome)
-            }
+            Action::StartImport => Some(Modal::Import(Box::default())),
             Action::NewClient => Some(Modal::AddClient(Box::default())),
             Action::Quit => {
                 app.quit = true;
@@ -170,6 +168,20 @@ pub fn update_modal(
                 Some(Modal::Log(dialog))
             }
             _ => Some(Modal::Log(dialog)),
+        },
+        Modal::Import(mut dialog) => match action {
+            Action::Import(ImportInput::Cancel) | Action::Close => {
+                app.say(tr("tui.cancelled"));
+                None
+            }
+            Action::Import(input) => match dialog.input(&input, store, &app.viewer) {
+                ImportStep::Done(message) => {
+                    app.after_write(store, message);
+                    None
+                }
+                ImportStep::Open => Some(Modal::Import(dialog)),
+            },
+            _ => Some(Modal::Import(dialog)),
         },
         Modal::Palette(mut palette) => match action {
             Action::Palette(PaletteInput::Cancel) | Action::Close => None,

@@ -26,7 +26,7 @@ pub enum PaletteInput {
 pub fn commands() -> Vec<(String, Action)> {
     let mut out = vec![
         (tr("palette.new_client"), Action::NewClient),
-        (tr("palette.import"), Action::ImportHint),
+        (tr("palette.import"), Action::StartImport),
         (tr("palette.search"), Action::StartSearch),
         (tr("palette.edit"), Action::EditClient),
         (tr("palette.log"), Action::LogContact),

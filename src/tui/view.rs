@@ -121,6 +121,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Modal::Log(dialog)) => super::log_dialog::draw(frame, area, dialog),
         Some(Modal::Entry(dialog)) => super::entry_dialog::draw(frame, area, dialog),
         Some(Modal::Palette(palette)) => super::palette::draw(frame, area, palette),
+        Some(Modal::Import(dialog)) => super::import_dialog::draw(frame, area, dialog),
         Some(Modal::Archive { number, selected }) => {
             super::archive_dialog::draw(frame, area, number, *selected)
         }
