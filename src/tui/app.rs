@@ -93,6 +93,8 @@ pub enum Modal {
     Entry(Box<super::entry_dialog::EntryDialog>),
     Palette(super::palette::Palette),
     Import(Box<super::import_dialog::ImportDialog>),
+    Dupes(Box<super::dupes_view::DupesView>),
+    Quality(Box<crate::store::quality::QualityReport>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -148,6 +150,9 @@ pub enum Action {
     ShowHelp,
     OpenPalette,
     Import(super::import_dialog::ImportInput),
+    ShowDupes,
+    Dupes(super::dupes_view::DupesInput),
+    ShowQuality,
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
@@ -542,6 +547,14 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             None => app.say(tr("tui.select_client_first")),
         },
         Action::StartImport => app.modal = Some(Modal::Import(Box::default())),
+        Action::ShowDupes => match super::dupes_view::DupesView::load(store, &app.viewer) {
+            Ok(view) => app.modal = Some(Modal::Dupes(Box::new(view))),
+            Err(e) => app.fail(e),
+        },
+        Action::ShowQuality => match store.quality_report(&app.viewer) {
+            Ok(report) => app.modal = Some(Modal::Quality(Box::new(report))),
+            Err(e) => app.fail(e),
+        },
         Action::LoadDemo
         | Action::Form(_)
         | Action::LogInput(_)
@@ -549,7 +562,8 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::ArchiveConfirm
         | Action::Entry(_)
         | Action::Palette(_)
-        | Action::Import(_) => {}
+        | Action::Import(_)
+        | Action::Dupes(_) => {}
     }
 }
 

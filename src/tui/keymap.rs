@@ -3,6 +3,7 @@
 use super::app::{Action, App, Modal, Pane};
 use super::entry_dialog::{EntryInput, EntryKind};
 use super::form::FormInput;
+use super::dupes_view::DupesInput;
 use super::import_dialog::ImportInput;
 use super::log_dialog::{LogInput, NextChoice};
 use super::palette::PaletteInput;
@@ -66,6 +67,17 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => return None,
             }))
         }
+        Some(Modal::Dupes(_)) => {
+            return Some(Action::Dupes(match key.code {
+                KeyCode::Esc => DupesInput::Back,
+                KeyCode::Enter | KeyCode::Char('m') | KeyCode::Char('ь') => DupesInput::Confirm,
+                KeyCode::Char('x') | KeyCode::Char('ч') => DupesInput::Swap,
+                KeyCode::Up | KeyCode::Char('k') => DupesInput::Up,
+                KeyCode::Down | KeyCode::Char('j') => DupesInput::Down,
+                _ => return None,
+            }))
+        }
+        Some(Modal::Quality(_)) => return Some(Action::Close),
         Some(Modal::Palette(_)) => {
             return Some(Action::Palette(match key.code {
                 KeyCode::Esc => PaletteInput::Cancel,

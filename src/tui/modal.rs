@@ -4,6 +4,7 @@
 use super::app::{archive_reasons, Action, App, Modal};
 use super::entry_dialog::EntryInput;
 use super::form::FormInput;
+use super::dupes_view::DupesStep;
 use super::import_dialog::{ImportInput, ImportStep};
 use super::log_dialog::LogInput;
 use super::palette::PaletteInput;
@@ -182,6 +183,22 @@ pub fn update_modal(
                 ImportStep::Open => Some(Modal::Import(dialog)),
             },
             _ => Some(Modal::Import(dialog)),
+        },
+        Modal::Dupes(mut view) => match action {
+            Action::Dupes(input) => match view.input(&input, store, &app.viewer) {
+                DupesStep::Open => Some(Modal::Dupes(view)),
+                DupesStep::Closed(message) => {
+                    // Merges may have happened: the list and Today are read again.
+                    app.after_write(store, message.unwrap_or_default());
+                    None
+                }
+            },
+            Action::Close => None,
+            _ => Some(Modal::Dupes(view)),
+        },
+        Modal::Quality(report) => match action {
+            Action::Close => None,
+            _ => Some(Modal::Quality(report)),
         },
         Modal::Palette(mut palette) => match action {
             Action::Palette(PaletteInput::Cancel) | Action::Close => None,

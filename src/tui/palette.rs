@@ -27,6 +27,8 @@ pub fn commands() -> Vec<(String, Action)> {
     let mut out = vec![
         (tr("palette.new_client"), Action::NewClient),
         (tr("palette.import"), Action::StartImport),
+        (tr("palette.dupes"), Action::ShowDupes),
+        (tr("palette.quality"), Action::ShowQuality),
         (tr("palette.search"), Action::StartSearch),
         (tr("palette.edit"), Action::EditClient),
         (tr("palette.log"), Action::LogContact),

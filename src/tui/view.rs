@@ -122,6 +122,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Modal::Entry(dialog)) => super::entry_dialog::draw(frame, area, dialog),
         Some(Modal::Palette(palette)) => super::palette::draw(frame, area, palette),
         Some(Modal::Import(dialog)) => super::import_dialog::draw(frame, area, dialog),
+        Some(Modal::Dupes(view)) => super::dupes_view::draw(frame, area, view),
+        Some(Modal::Quality(report)) => super::quality_view::draw(frame, area, report),
         Some(Modal::Archive { number, selected }) => {
             super::archive_dialog::draw(frame, area, number, *selected)
         }
