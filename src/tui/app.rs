@@ -361,10 +361,12 @@ impl App {
     pub(super) fn after_write(&mut self, store: &Store, message: String) {
         self.reload_list(store);
         self.reload_today(store);
-        if let Some(number) = self.card.as_ref().map(|c| c.number.clone()) {
-            if let Ok(card) = store.client_card(&self.viewer, &number) {
-                self.card = Some(card);
-            }
+        // The open card is read again; if it is gone (merged, archived out of the list)
+        // or there was none, the card follows the selection.
+        let refreshed = self.card.as_ref().and_then(|c| store.client_card(&self.viewer, &c.number).ok());
+        match refreshed {
+            Some(card) => self.card = Some(card),
+            None => self.follow_selection(),
         }
         self.say(message);
     }

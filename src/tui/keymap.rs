@@ -1,9 +1,9 @@
 //! Keys and mouse to actions, depending on what is open.
 
 use super::app::{Action, App, Modal, Pane};
+use super::dupes_view::DupesInput;
 use super::entry_dialog::{EntryInput, EntryKind};
 use super::form::FormInput;
-use super::dupes_view::DupesInput;
 use super::import_dialog::ImportInput;
 use super::log_dialog::{LogInput, NextChoice};
 use super::palette::PaletteInput;

@@ -78,6 +78,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     } else {
         width
     };
+    // A narrow pane keeps the name readable: the segment goes before the name is cut.
+    let show_segment = room >= 30;
     let show_company = room >= 60;
     let show_next = room >= 48;
     let show_phone = room >= 75;
@@ -92,8 +94,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         header.push(tr("column.company"));
         widths.push(Constraint::Fill(1));
     }
-    header.push(tr("column.segment"));
-    widths.push(Constraint::Length(13));
+    if show_segment {
+        header.push(tr("column.segment"));
+        widths.push(Constraint::Length(13));
+    }
     if show_next {
         header.push(tr("tui.next_short"));
         widths.push(Constraint::Length(10));
@@ -129,7 +133,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
             };
             texts.push(company.unwrap_or_default());
         }
-        texts.push(r.segment.label());
+        if show_segment {
+            texts.push(r.segment.label());
+        }
         if show_next {
             let next = r
                 .next_contact_at

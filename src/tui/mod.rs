@@ -4,9 +4,9 @@
 pub mod app;
 mod archive_dialog;
 mod card;
+pub mod dupes_view;
 pub mod entry_dialog;
 pub mod form;
-pub mod dupes_view;
 mod help;
 pub mod import_dialog;
 pub mod keymap;

@@ -2,9 +2,9 @@
 //! contact, archiving. Returns the dialog if it stays open.
 
 use super::app::{archive_reasons, Action, App, Modal};
+use super::dupes_view::DupesStep;
 use super::entry_dialog::EntryInput;
 use super::form::FormInput;
-use super::dupes_view::DupesStep;
 use super::import_dialog::{ImportInput, ImportStep};
 use super::log_dialog::LogInput;
 use super::palette::PaletteInput;

@@ -8,23 +8,39 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, report:
     use super::theme;
     use ratatui::text::{Line, Span};
     use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-    let mut lines = vec![Line::from(Span::styled(trf("quality_tui.looked_at", &[("clients", &report.clients)]), theme::dim()))];
+    let mut lines = vec![Line::from(Span::styled(
+        trf("quality_tui.looked_at", &[("clients", &report.clients)]),
+        theme::dim(),
+    ))];
     for issue in &report.issues {
-        let style = if issue.clients > 0 { theme::warning() } else { theme::dim() };
+        let style = if issue.clients > 0 {
+            theme::warning()
+        } else {
+            theme::dim()
+        };
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(format!("{} — {}", issue.issue.label(), issue.clients), style)));
+        lines.push(Line::from(Span::styled(
+            format!("{} — {}", issue.issue.label(), issue.clients),
+            style,
+        )));
         if !issue.numbers.is_empty() {
             lines.push(Line::from(format!("  № {}", issue.numbers.join(", "))));
         }
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(tr("quality_tui.keys"), theme::dim())));
+    lines.push(Line::from(Span::styled(
+        tr("quality_tui.keys"),
+        theme::dim(),
+    )));
     let popup = super::centered(area, 80, lines.len() as u16 + 4);
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).title(tr("quality_tui.title")).border_style(theme::focused_border())),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(tr("quality_tui.title"))
+                .border_style(theme::focused_border()),
+        ),
         popup,
     );
 }
