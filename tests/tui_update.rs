@@ -616,21 +616,44 @@ fn import_shows_the_column_mapping_before_writing_anything() {
 fn duplicates_are_compared_side_by_side_then_merged() {
     use clientbook::tui::dupes_view::DupesInput;
     let mut f = fixture();
-    let twin = add(&mut f.store, &f.alice, "Елкина Пелагея", Some("8 916 123 45 67"));
+    let twin = add(
+        &mut f.store,
+        &f.alice,
+        "Елкина Пелагея",
+        Some("8 916 123 45 67"),
+    );
     let mut app = load(&f);
     assert_eq!(total(&mut app, &f.store), 153);
     update(&mut app, Action::ShowDupes, &mut f.store);
-    let Some(Modal::Dupes(view)) = &app.modal else { panic!("the duplicates view opens") };
-    let numbers: Vec<&str> = view.groups[0].clients.iter().map(|c| c.number.as_str()).collect();
-    assert!(numbers.contains(&"1") && numbers.contains(&twin.as_str()), "{numbers:?}");
+    let Some(Modal::Dupes(view)) = &app.modal else {
+        panic!("the duplicates view opens")
+    };
+    let numbers: Vec<&str> = view.groups[0]
+        .clients
+        .iter()
+        .map(|c| c.number.as_str())
+        .collect();
+    assert!(
+        numbers.contains(&"1") && numbers.contains(&twin.as_str()),
+        "{numbers:?}"
+    );
     update(&mut app, Action::Dupes(DupesInput::Confirm), &mut f.store);
-    let Some(Modal::Dupes(view)) = &app.modal else { panic!("still open") };
-    assert!(view.comparing.is_some(), "a side-by-side comparison before merging");
+    let Some(Modal::Dupes(view)) = &app.modal else {
+        panic!("still open")
+    };
+    assert!(
+        view.comparing.is_some(),
+        "a side-by-side comparison before merging"
+    );
     assert_eq!(total(&mut app, &f.store), 153, "nothing merged yet");
     update(&mut app, Action::Dupes(DupesInput::Confirm), &mut f.store);
     update(&mut app, Action::Dupes(DupesInput::Back), &mut f.store);
     assert!(app.modal.is_none());
-    assert_eq!(total(&mut app, &f.store), 152, "one of the two is left as a tombstone");
+    assert_eq!(
+        total(&mut app, &f.store),
+        152,
+        "one of the two is left as a tombstone"
+    );
 }
 
 #[test]
@@ -642,11 +665,21 @@ fn the_quality_report_opens_from_the_palette() {
     let wanted = clientbook::i18n::tr("palette.quality");
     let typed: String = wanted.chars().take(5).collect();
     for c in typed.chars() {
-        update(&mut app, Action::Palette(PaletteInput::Char(c)), &mut f.store);
+        update(
+            &mut app,
+            Action::Palette(PaletteInput::Char(c)),
+            &mut f.store,
+        );
     }
     update(&mut app, Action::Palette(PaletteInput::Run), &mut f.store);
-    let Some(Modal::Quality(report)) = &app.modal else { panic!("the report opens: {:?}", app.modal.is_some()) };
+    let Some(Modal::Quality(report)) = &app.modal else {
+        panic!("the report opens: {:?}", app.modal.is_some())
+    };
     // 150 of alice's clients have no phone or e-mail.
-    let no_contact = report.issues.iter().find(|i| i.issue == clientbook::store::quality::Issue::NoContact).unwrap();
+    let no_contact = report
+        .issues
+        .iter()
+        .find(|i| i.issue == clientbook::store::quality::Issue::NoContact)
+        .unwrap();
     assert_eq!(no_contact.clients, 151);
 }
