@@ -76,23 +76,39 @@ pub struct ImportFigure {
 
 /// Exports the measured manager's clients to a CSV (as a team would bring them from
 /// another base) and imports it into a fresh base: the import's rows a second.
-fn import_rate(store: &Store, viewer: &crate::store::Viewer, dir: &std::path::Path, device: &str) -> anyhow::Result<ImportFigure> {
+fn import_rate(
+    store: &Store,
+    viewer: &crate::store::Viewer,
+    dir: &std::path::Path,
+    device: &str,
+) -> anyhow::Result<ImportFigure> {
     use crate::store::export::{ExportFormat, ExportOptions};
     use crate::store::import::{ImportOptions, Target};
     let csv = dir.join("clients.csv");
     {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&csv)?);
-        let options = ExportOptions { format: ExportFormat::Csv { excel: false }, segment: None, mailing: false };
+        let options = ExportOptions {
+            format: ExportFormat::Csv { excel: false },
+            segment: None,
+            mailing: false,
+        };
         store.export_clients(viewer, options, &mut file)?;
     }
     let mut fresh = Store::open_as_device(&dir.join("import.db"), device)?;
     let admin = fresh.init("admin", "Admin")?;
     // The demo's logins are not in the fresh base: the clients become the admin's.
-    let options = ImportOptions { map: vec![("manager".into(), Target::Ignore)], ..Default::default() };
+    let options = ImportOptions {
+        map: vec![("manager".into(), Target::Ignore)],
+        ..Default::default()
+    };
     let start = Instant::now();
     let report = fresh.import_file(&admin, &csv, &options, |_| {})?;
     let seconds = start.elapsed().as_secs_f64();
-    Ok(ImportFigure { rows: report.rows, seconds, rows_per_second: report.rows as f64 / seconds.max(1e-9) })
+    Ok(ImportFigure {
+        rows: report.rows,
+        seconds,
+        rows_per_second: report.rows as f64 / seconds.max(1e-9),
+    })
 }
 
 /// The manager whose view is measured (every demo base has them).
@@ -361,7 +377,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 ("rows", &import.rows),
                 ("seconds", &format!("{:.1}", import.seconds)),
                 ("rate", &format!("{:.0}", import.rows_per_second)),
-                ("verdict", &if import.rows_per_second >= IMPORT_BUDGET { tr("bench.ok") } else { tr("bench.over") }),
+                (
+                    "verdict",
+                    &if import.rows_per_second >= IMPORT_BUDGET {
+                        tr("bench.ok")
+                    } else {
+                        tr("bench.over")
+                    }
+                ),
             ]
         )
     );

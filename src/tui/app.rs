@@ -363,7 +363,10 @@ impl App {
         self.reload_today(store);
         // The open card is read again; if it is gone (merged, archived out of the list)
         // or there was none, the card follows the selection.
-        let refreshed = self.card.as_ref().and_then(|c| store.client_card(&self.viewer, &c.number).ok());
+        let refreshed = self
+            .card
+            .as_ref()
+            .and_then(|c| store.client_card(&self.viewer, &c.number).ok());
         match refreshed {
             Some(card) => self.card = Some(card),
             None => self.follow_selection(),
