@@ -1,14 +1,12 @@
 //! `client add/list/show/edit/assign/archive/restore/forget/consent`.
 
 use super::output::{local_date, local_time, or_dash, print_json, table};
-use crate::domain::codes::{
-    ArchiveReason, ConsentForm, ConsentPurpose, OrderStatus, Source, Stage,
-};
+use crate::domain::codes::{ArchiveReason, ConsentForm, ConsentPurpose, OrderStatus};
 use crate::domain::contact::format_phone;
 use crate::domain::dates::parse_date;
 use crate::domain::fields::{ClientDraft, Field};
 use crate::domain::money::format_money;
-use crate::domain::segments::{tier_label, Segment};
+use crate::domain::segments::Segment;
 use crate::i18n::{language, tr, tr_value, trf};
 use crate::store::activity::ConsentRecord;
 use crate::store::listing::Cursor;
@@ -397,82 +395,11 @@ fn segment_codes() -> String {
 
 fn print_card(card: &crate::store::card::ClientCard) {
     let lang = language();
-    let label = |key: &str| tr(&format!("field.{key}"));
     let mut lines: Vec<(String, String)> = vec![
         (tr("column.number"), card.number.clone()),
         (tr("column.name"), card.name.clone()),
     ];
-    let mut push = |key: &str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            lines.push((label(key), v));
-        }
-    };
-    push(
-        "company",
-        card.company.clone().filter(|_| card.kind == "person"),
-    );
-    push("position", card.position.clone());
-    push(
-        "phone",
-        Some(
-            card.phones
-                .iter()
-                .map(|p| format_phone(p))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    );
-    push("email", Some(card.emails.join(", ")));
-    push(
-        "birthday",
-        card.birthday
-            .clone()
-            .and_then(|b| chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok())
-            .map(|d| crate::domain::dates::format_date(d, lang)),
-    );
-    push("city", card.city.clone());
-    push("time_zone", card.time_zone.clone());
-    push(
-        "call_window",
-        card.call_window
-            .clone()
-            .and_then(|w| crate::domain::call_window::CallWindow::parse(&w).ok())
-            .map(|w| w.label()),
-    );
-    push(
-        "source",
-        card.source
-            .as_deref()
-            .and_then(Source::from_code)
-            .map(|s| s.label()),
-    );
-    push("stage", Stage::from_code(&card.stage).map(|s| s.label()));
-    push("tag", Some(card.tags.join(", ")));
-    push("notes", card.notes.clone());
-    lines.push((
-        tr("column.manager"),
-        format!("{} ({})", card.manager_name, card.manager),
-    ));
-    lines.push((
-        tr("column.segment"),
-        card.segments
-            .iter()
-            .map(|s| s.label())
-            .collect::<Vec<_>>()
-            .join(", "),
-    ));
-    lines.push((
-        tr("column.tier"),
-        card.tier.as_deref().map_or("—".into(), tier_label),
-    ));
-    lines.push((
-        tr("column.total_spent"),
-        format!(
-            "{} ({})",
-            format_money(card.total_spent_minor, "RUB", lang),
-            card.orders_count
-        ),
-    ));
+    lines.extend(crate::present::profile_fields(card));
     if let Some(task) = card
         .tasks
         .iter()
@@ -489,17 +416,6 @@ fn print_card(card: &crate::store::card::ClientCard) {
             .clone()
             .map_or_else(String::new, |p| format!(" — {p}"));
         lines.push((tr("column.next_contact"), format!("{when}{purpose}")));
-    }
-    if let Some(at) = card.archived_at {
-        let reason = card
-            .archive_reason
-            .as_deref()
-            .and_then(ArchiveReason::from_code)
-            .map_or_else(String::new, |r| r.label());
-        lines.push((
-            tr("column.archived"),
-            format!("{} — {reason}", local_date(at)),
-        ));
     }
     let rows: Vec<Vec<String>> = lines.into_iter().map(|(k, v)| vec![k, v]).collect();
     println!(

@@ -2,14 +2,10 @@
 
 use super::app::{App, CardTab};
 use super::theme;
-use crate::domain::call_window::CallWindow;
-use crate::domain::codes::{
-    ArchiveReason, ConsentForm, ConsentPurpose, InteractionKind, OrderStatus, Source, Stage,
-};
+use crate::domain::codes::{ConsentForm, ConsentPurpose, InteractionKind, OrderStatus};
 use crate::domain::contact::format_phone;
 use crate::domain::dates::format_date;
 use crate::domain::money::format_money;
-use crate::domain::segments::tier_label;
 use crate::i18n::{language, tr};
 use crate::store::card::ClientCard;
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -31,105 +27,14 @@ fn day(at: DateTime<Utc>) -> String {
     format_date(at.with_timezone(&Local).date_naive(), language())
 }
 
-fn field(label: &str, value: Option<String>) -> Option<Line<'static>> {
-    value.filter(|v| !v.is_empty()).map(|v| {
-        Line::from(vec![
-            Span::styled(format!("{label}: "), theme::dim()),
-            Span::raw(v),
-        ])
-    })
-}
-
 fn profile(card: &ClientCard) -> Vec<Line<'static>> {
-    let lang = language();
-    let birthday = card
-        .birthday
-        .as_deref()
-        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .map(|d| format_date(d, lang));
     let mut lines = vec![Line::from(Span::styled(card.name.clone(), theme::title()))];
-    let contact_person = [&card.last_name, &card.first_name, &card.patronymic]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rows = [
-        field(
-            &tr("tui.contact_person"),
-            Some(contact_person).filter(|_| card.kind == "company"),
-        ),
-        field(
-            &tr("field.company"),
-            card.company.clone().filter(|_| card.kind == "person"),
-        ),
-        field(&tr("field.position"), card.position.clone()),
-        field(
-            &tr("field.phone"),
-            Some(
-                card.phones
-                    .iter()
-                    .map(|p| format_phone(p))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-        ),
-        field(&tr("field.email"), Some(card.emails.join(", "))),
-        field(&tr("field.birthday"), birthday),
-        field(&tr("field.city"), card.city.clone()),
-        field(
-            &tr("field.call_window"),
-            card.call_window
-                .as_deref()
-                .and_then(|w| CallWindow::parse(w).ok())
-                .map(|w| w.label()),
-        ),
-        field(
-            &tr("field.source"),
-            card.source
-                .as_deref()
-                .and_then(Source::from_code)
-                .map(|s| s.label()),
-        ),
-        field(
-            &tr("field.stage"),
-            Stage::from_code(&card.stage).map(|s| s.label()),
-        ),
-        field(&tr("field.tag"), Some(card.tags.join(", "))),
-        field(&tr("column.manager"), Some(card.manager_name.clone())),
-        field(
-            &tr("column.segment"),
-            Some(
-                card.segments
-                    .iter()
-                    .map(|s| s.label())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-        ),
-        field(&tr("column.tier"), card.tier.as_deref().map(tier_label)),
-        field(
-            &tr("column.total_spent"),
-            Some(format!(
-                "{} ({})",
-                format_money(card.total_spent_minor, "RUB", lang),
-                card.orders_count
-            )),
-        ),
-        field(
-            &tr("column.archived"),
-            card.archived_at.map(|at| {
-                let reason = card
-                    .archive_reason
-                    .as_deref()
-                    .and_then(ArchiveReason::from_code)
-                    .map(|r| r.label());
-                format!("{} — {}", day(at), reason.unwrap_or_default())
-            }),
-        ),
-        field(&tr("field.notes"), card.notes.clone()),
-    ];
-    lines.extend(rows.into_iter().flatten());
+    for (label, value) in crate::present::profile_fields(card) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label}: "), theme::dim()),
+            Span::raw(value),
+        ]));
+    }
     if !card.people.is_empty() {
         lines.push(Line::from(Span::styled(
             tr("card.people"),
