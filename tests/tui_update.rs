@@ -683,3 +683,46 @@ fn the_quality_report_opens_from_the_palette() {
         .unwrap();
     assert_eq!(no_contact.clients, 151);
 }
+
+#[test]
+fn editing_a_latin_named_client_keeps_first_and_last_names_in_place() {
+    let mut f = fixture();
+    let number = add(&mut f.store, &f.alice, "John Smith", None);
+    let mut app = load(&f);
+    app.card = Some(f.store.client_card(&f.alice, &number).unwrap());
+    app.focus = Pane::Card;
+    update(&mut app, Action::EditClient, &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("the form opens")
+    };
+    let name = form.fields.iter().find(|x| x.field == Field::Name).unwrap();
+    assert_eq!(name.value, "John Smith");
+    let city = form
+        .fields
+        .iter()
+        .position(|x| x.field == Field::City)
+        .unwrap();
+    for _ in 0..city {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    for c in "London".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    let card = f.store.client_card(&f.alice, &number).unwrap();
+    assert_eq!(
+        (card.first_name.as_deref(), card.last_name.as_deref()),
+        (Some("John"), Some("Smith"))
+    );
+    assert_eq!(card.city.as_deref(), Some("London"));
+    // Only the city was sent: the change log holds that one field.
+    assert_eq!(
+        card.history[0]
+            .fields
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["city"]
+    );
+}

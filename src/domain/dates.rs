@@ -60,7 +60,9 @@ fn relative(offset: &str, today: NaiveDate) -> Option<NaiveDate> {
         "d" | "д" => today.checked_add_days(Days::new(count.into())),
         "w" | "н" => today.checked_add_days(Days::new(u64::from(count) * 7)),
         "m" | "м" => today.checked_add_months(Months::new(count)),
-        "y" | "г" => today.checked_add_months(Months::new(count * 12)),
+        "y" | "г" => count
+            .checked_mul(12)
+            .and_then(|m| today.checked_add_months(Months::new(m))),
         _ => None,
     }
 }
@@ -166,6 +168,7 @@ mod tests {
             "01.12.26",
             "aa.bb.cccc",
             "+w",
+            "+400000000y",
         ] {
             assert!(parse_date(bad, today).is_err(), "{bad}");
         }

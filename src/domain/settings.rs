@@ -29,6 +29,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The largest sensible value of a numeric setting: beyond it dates overflow or
+    /// Today would list years of birthdays.
+    pub fn max_of(key: &str) -> i64 {
+        match key {
+            "dates_lookahead_days" => 31,
+            "reactivation_per_day" => 100,
+            "new_lead_target_minutes" => 7 * 24 * 60,
+            _ => 3650,
+        }
+    }
+
     /// Names of the settings a user may change with `settings set`.
     pub const NUMERIC_KEYS: &'static [&'static str] = &[
         "active_window_days",

@@ -102,7 +102,7 @@ impl Store {
         interaction: &NewInteraction,
         next: Option<&NextContact>,
     ) -> StoreResult<Option<TooSoon>> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         if let Some(nps) = interaction.nps.filter(|n| !(0..=10).contains(n)) {
             return Err(StoreError::bad_value("nps", &nps.to_string(), "0-10"));
         }
@@ -161,7 +161,7 @@ impl Store {
         number: &str,
         next: &NextContact,
     ) -> StoreResult<Option<TooSoon>> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         self.write(Some(viewer), |w| schedule(w, id, next))
     }
 
@@ -235,7 +235,7 @@ impl Store {
         number: &str,
         until: NaiveDate,
     ) -> StoreResult<()> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         self.write(Some(viewer), |w| {
             w.update(
                 Entity::Client,
@@ -258,7 +258,7 @@ impl Store {
         number: &str,
         order: &NewOrder,
     ) -> StoreResult<String> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         if order.items < 1 {
             return Err(StoreError::bad_value(
                 "items",
@@ -309,7 +309,7 @@ impl Store {
         number: &str,
         consent: &ConsentRecord,
     ) -> StoreResult<()> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         self.write(Some(viewer), |w| {
             w.insert(
                 Entity::Consent,

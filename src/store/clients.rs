@@ -155,7 +155,14 @@ impl Store {
         })
     }
 
-    fn ensure_not_forgotten(&self, id: i64) -> StoreResult<()> {
+    /// Like [`Store::resolve`], for writes: a forgotten client takes no new data.
+    pub(crate) fn resolve_writable(&self, viewer: &Viewer, number: &str) -> StoreResult<i64> {
+        let id = self.resolve(viewer, number)?;
+        self.ensure_not_forgotten(id)?;
+        Ok(id)
+    }
+
+    pub(crate) fn ensure_not_forgotten(&self, id: i64) -> StoreResult<()> {
         let forgotten: bool = self.conn.query_row(
             "SELECT forgotten_at IS NOT NULL FROM clients WHERE id = ?1",
             [id],
@@ -258,7 +265,23 @@ impl Store {
             ];
             let mut fields: Vec<(&str, rusqlite::types::Value)> = personal.iter().map(|c| (*c, null.clone())).collect();
             fields.push(("forgotten_at", int(w.now_ms())));
+            // A forgotten client leaves the working lists and Today: archived, with its
+            // planned contacts closed.
+            let archived: bool =
+                w.tx().query_row("SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+            if !archived {
+                fields.push(("archived_at", int(w.now_ms())));
+                fields.push(("archive_reason", text(ArchiveReason::Other.code())));
+            }
             w.update(Entity::Client, id, &fields)?;
+            let open: Vec<i64> = w
+                .tx()
+                .prepare("SELECT id FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for task in open {
+                w.update(Entity::ScheduledContact, task, &[("done_at", int(w.now_ms()))])?;
+            }
             // Blank the values before the tombstone, so the file keeps no trace of them.
             let blank = || text("");
             let erasures: [(Entity, Vec<(&str, rusqlite::types::Value)>); 5] = [
@@ -303,7 +326,11 @@ impl Store {
             )?;
             w.log_forget(id)?;
             Ok(())
-        })
+        })?;
+        // The old values must not stay readable in the write-ahead log either.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 }
 

@@ -353,7 +353,8 @@ fn demo_client(
             interactions.push(created + Duration::minutes(rng.i64(0..span)));
         }
     }
-    let scheduled = if archived {
+    // A new lead is waiting for its first call, not planned yet.
+    let scheduled = if archived || new_lead {
         None
     } else {
         match rng.f32() {

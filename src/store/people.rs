@@ -25,7 +25,7 @@ impl Store {
         number: &str,
         person: &NewPerson,
     ) -> StoreResult<()> {
-        let id = self.resolve(viewer, number)?;
+        let id = self.resolve_writable(viewer, number)?;
         let name = clean(&person.name)
             .ok_or_else(|| StoreError::Required(crate::i18n::tr("field.name")))?;
         let phone = person

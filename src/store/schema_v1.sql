@@ -103,7 +103,7 @@ CREATE INDEX clients_by_manager_next ON clients (manager_id, next_contact_at)
     WHERE deleted = 0 AND archived_at IS NULL AND next_contact_at IS NOT NULL;
 -- Today: new leads never contacted.
 CREATE INDEX clients_new_leads ON clients (manager_id, created_at)
-    WHERE deleted = 0 AND last_contact_at IS NULL AND archived_at IS NULL;
+    WHERE deleted = 0 AND last_contact_at IS NULL AND archived_at IS NULL AND next_contact_at IS NULL;
 -- Today: prospects at the time limit.
 CREATE INDEX clients_prospects ON clients (manager_id, created_at, put_off_until)
     WHERE deleted = 0 AND orders_count = 0 AND archived_at IS NULL;

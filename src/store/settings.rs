@@ -31,12 +31,13 @@ impl Store {
         if !Settings::NUMERIC_KEYS.contains(&key) {
             return Err(StoreError::UnknownField(key.to_string()));
         }
+        let max = Settings::max_of(key);
         let number: i64 = raw
             .trim()
             .parse()
             .ok()
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| StoreError::bad_value(key, raw, "0, 1, 2…"))?;
+            .filter(|n| (0..=max).contains(n))
+            .ok_or_else(|| StoreError::bad_value(key, raw, format!("0–{max}")))?;
         self.write(Some(viewer), |w| {
             let existing: Option<i64> = w
                 .tx()

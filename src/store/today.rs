@@ -65,7 +65,7 @@ impl Store {
             let items = self.rows(
                 &format!(
                     "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
-                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
+                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL AND c.next_contact_at IS NULL
                        AND c.created_at < ?2 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
                 ),
                 params![me, millis(day_end)],
@@ -77,7 +77,7 @@ impl Store {
             )?;
             let total = self.count(
                 "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL
-                 AND c.archived_at IS NULL AND c.created_at < ?2",
+                 AND c.archived_at IS NULL AND c.next_contact_at IS NULL AND c.created_at < ?2",
                 params![me, millis(day_end)],
             )?;
             section(items, total)

@@ -510,6 +510,8 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             app.reload_today(store);
         }
         Action::Refresh => {
+            // A screen left open overnight comes back to the real today.
+            app.today.date = chrono::Local::now().date_naive();
             app.reload_list(store);
             app.reload_today(store);
             app.reload_card(store);
@@ -535,10 +537,12 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             None => app.say(tr("tui.select_client_first")),
         },
         Action::OpenEntry(kind) => match app.target() {
-            Some((number, _)) => {
-                app.modal = Some(Modal::Entry(Box::new(
-                    super::entry_dialog::EntryDialog::new(kind, number),
-                )))
+            Some((number, contact)) => {
+                let mut dialog = super::entry_dialog::EntryDialog::new(kind, number);
+                if kind == super::entry_dialog::EntryKind::Schedule {
+                    dialog.contact_uuid = contact;
+                }
+                app.modal = Some(Modal::Entry(Box::new(dialog)));
             }
             None => app.say(tr("tui.select_client_first")),
         },

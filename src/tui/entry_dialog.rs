@@ -46,6 +46,8 @@ pub struct EntryDialog {
     pub fields: Vec<EntryField>,
     pub focused: usize,
     pub message: Option<String>,
+    /// The planned contact a schedule moves (from Today); none plans a new one.
+    pub contact_uuid: Option<String>,
     /// Rule 4's warning was shown; the next Enter saves anyway.
     pub warned: bool,
 }
@@ -108,6 +110,7 @@ impl EntryDialog {
             fields,
             focused: 0,
             message: None,
+            contact_uuid: None,
             warned: false,
         }
     }
@@ -246,9 +249,11 @@ impl EntryDialog {
                         self.warned = true;
                         return None;
                     }
-                    store
-                        .schedule_contact(viewer, &self.number, &next)
-                        .map(|_| tr_value("entry.scheduled", &self.number))
+                    match &self.contact_uuid {
+                        Some(contact) => store.reschedule_contact(viewer, contact, &next),
+                        None => store.schedule_contact(viewer, &self.number, &next),
+                    }
+                    .map(|_| tr_value("entry.scheduled", &self.number))
                 }
                 Err(e) => {
                     self.fail("column.date", e.to_string());

@@ -20,6 +20,9 @@ pub enum FormInput {
 pub struct FormField {
     pub field: Field,
     pub value: String,
+    /// What the field held when an edit began: only changed fields are saved, so an
+    /// edit never overwrites what someone else changed meanwhile in another field.
+    pub original: String,
     pub error: Option<String>,
 }
 
@@ -80,6 +83,7 @@ impl ClientForm {
                 .map(|f| FormField {
                     field: *f,
                     value: String::new(),
+                    original: String::new(),
                     error: None,
                 })
                 .collect(),
@@ -100,7 +104,22 @@ impl ClientForm {
     /// A form filled with a client's current values, to edit them.
     pub fn from_card(card: &crate::store::card::ClientCard) -> ClientForm {
         let mut form = ClientForm::new(card.kind == "company");
-        let person = [&card.last_name, &card.first_name, &card.patronymic]
+        // Written the way `split_full_name` reads it back: Russian names last name first,
+        // Latin ones first name first.
+        let latin = [&card.last_name, &card.first_name]
+            .into_iter()
+            .flatten()
+            .all(|n| {
+                n.chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(|c| c.is_ascii())
+            });
+        let order = if latin {
+            [&card.first_name, &card.last_name, &card.patronymic]
+        } else {
+            [&card.last_name, &card.first_name, &card.patronymic]
+        };
+        let person = order
             .into_iter()
             .flatten()
             .cloned()
@@ -142,6 +161,9 @@ impl ClientForm {
                 _ => String::new(),
             };
         }
+        for f in &mut form.fields {
+            f.original = f.value.clone();
+        }
         form.editing = Some(card.number.clone());
         form
     }
@@ -153,6 +175,7 @@ impl ClientForm {
         for f in &mut other.fields {
             if let Some(old) = self.fields.iter().find(|o| o.field == f.field) {
                 f.value = old.value.clone();
+                f.original = old.original.clone();
             }
         }
         *self = other;
@@ -170,8 +193,13 @@ impl ClientForm {
         let mut draft = ClientDraft::default();
         draft.set(Field::Kind, if self.company { "company" } else { "person" });
         for f in &self.fields {
-            // An edit sends every field, so that emptying one clears it.
-            if self.editing.is_some() || !f.value.trim().is_empty() {
+            // An edit sends the fields that changed (emptying one clears it); a new
+            // client the fields that were filled.
+            let send = match self.editing {
+                Some(_) => f.value != f.original,
+                None => !f.value.trim().is_empty(),
+            };
+            if send {
                 draft.set(f.field, f.value.clone());
             }
         }

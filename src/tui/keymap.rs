@@ -35,8 +35,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => return None,
             }))
         }
-        Some(Modal::Log(dialog)) => {
-            let typing_date = dialog.field == super::log_dialog::LogField::Date;
+        Some(Modal::Log(_)) => {
             return Some(Action::LogInput(match key.code {
                 KeyCode::Esc => LogInput::Cancel,
                 KeyCode::Enter => LogInput::Submit,
@@ -46,10 +45,9 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Left => LogInput::ShiftChoice(false),
                 KeyCode::Right => LogInput::ShiftChoice(true),
                 KeyCode::Backspace => LogInput::Backspace,
-                KeyCode::Char(c @ '0'..='5')
-                    if key.modifiers.contains(KeyModifiers::ALT)
-                        || (!typing_date && dialog.outcome.is_empty()) =>
-                {
+                // Digits are text (an outcome may start with "2 заказа"); Alt+digit or
+                // ←/→ pick the next contact.
+                KeyCode::Char(c @ '0'..='5') if key.modifiers.contains(KeyModifiers::ALT) => {
                     LogInput::Choose(NextChoice::ALL[c as usize - '0' as usize])
                 }
                 KeyCode::Char(c) => LogInput::Char(c),
@@ -129,6 +127,9 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         }
         None => {}
     }
+    if palette_key {
+        return Some(Action::OpenPalette);
+    }
     if app.list.searching {
         return match key.code {
             KeyCode::Esc => Some(Action::ClearSearch),
@@ -139,9 +140,6 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Down => Some(Action::Down),
             _ => None,
         };
-    }
-    if palette_key {
-        return Some(Action::OpenPalette);
     }
     // Letters work in the Russian layout too (й = q, т = n, …).
     let action = match key.code {

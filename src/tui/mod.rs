@@ -66,6 +66,12 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
     let mut app = App::load(&store, viewer, chrono::Local::now().date_naive());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // ratatui's panic hook restores the screen but not mouse reporting.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
     let result = (|| -> anyhow::Result<()> {
         while !app.quit {
             terminal.draw(|frame| view::draw(frame, &app))?;

@@ -163,7 +163,6 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("n", "footer.new"),
             (":", "footer.palette"),
             ("Tab", "footer.pane"),
-            ("?", "footer.help"),
             ("q", "footer.quit"),
         ],
         (None, Pane::Card, false) => &[
@@ -175,7 +174,6 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("c", "footer.consent"),
             ("p", "footer.person"),
             ("a", "footer.archive"),
-            ("?", "footer.help"),
         ],
         (None, Pane::Today, false) => &[
             ("l", "footer.log"),
@@ -184,12 +182,17 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("a", "footer.archive"),
             ("[ ]", "footer.day"),
             ("Enter", "footer.open"),
-            ("?", "footer.help"),
         ],
     };
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (key, what) in keys {
+    // Help comes first, so that a narrow screen never loses the way to every key.
+    let help: &[(&str, &str)] = if app.modal.is_none() && !app.list.searching {
+        &[("?", "footer.help")]
+    } else {
+        &[]
+    };
+    for (key, what) in help.iter().chain(keys.iter()) {
         let key = format!(" {key} ");
         let what = format!(" {} ", tr(what));
         let needed = key.chars().count() + what.chars().count();
