@@ -100,14 +100,7 @@ pub fn log(store: &mut Store, viewer: &Viewer, args: LogArgs) -> anyhow::Result<
 /// Rule 4's warning, printed without failing the command.
 pub fn warn_too_soon(warning: Option<TooSoon>) {
     if let Some(w) = warning {
-        super::warn(&trf(
-            "rule.too_soon",
-            &[
-                ("days", &w.days_apart),
-                ("min", &w.min_days),
-                ("other", &format_date(w.other, language())),
-            ],
-        ));
+        super::warn(&w.message());
     }
 }
 

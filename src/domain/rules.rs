@@ -34,6 +34,21 @@ pub struct TooSoon {
     pub min_days: i64,
 }
 
+impl TooSoon {
+    /// The warning as a person reads it.
+    pub fn message(&self) -> String {
+        let other = crate::domain::dates::format_date(self.other, crate::i18n::language());
+        crate::i18n::trf(
+            "rule.too_soon",
+            &[
+                ("days", &self.days_apart),
+                ("min", &self.min_days),
+                ("other", &other),
+            ],
+        )
+    }
+}
+
 /// Rule 4: a contact closer than the minimum interval to another (the last one made
 /// or one already planned) warns, unless it was agreed with the client.
 pub fn contact_too_soon(

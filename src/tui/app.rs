@@ -236,13 +236,18 @@ impl App {
     }
 
     pub fn reload_list(&mut self, store: &Store) {
-        match store.list_clients(&self.viewer, &self.list.query, None, WINDOW) {
+        // As many rows as were loaded (a window at least), and the same client selected
+        // afterwards: a write on row 250 does not send the list back to its top.
+        let selected_number = self.selected_row().map(|r| r.number.clone());
+        let limit = self.list.rows.len().clamp(WINDOW, 10 * WINDOW);
+        match store.list_clients(&self.viewer, &self.list.query, None, limit) {
             Ok(page) => {
                 self.list.rows = page.rows;
                 self.list.next = page.next;
-                self.list.selected = self
-                    .list
-                    .selected
+                let same =
+                    selected_number.and_then(|n| self.list.rows.iter().position(|r| r.number == n));
+                self.list.selected = same
+                    .unwrap_or(self.list.selected)
                     .min(self.list.rows.len().saturating_sub(1));
                 // Counted when the keys stop (`settle`): a count is the slowest query
                 // of the list and nobody reads it between two keystrokes.
@@ -250,6 +255,13 @@ impl App {
             }
             Err(e) => self.fail(e),
         }
+    }
+
+    /// Reads the list anew from its top, for a new search or filter.
+    pub fn restart_list(&mut self, store: &Store) {
+        self.list.rows.clear();
+        self.list.selected = 0;
+        self.reload_list(store);
     }
 
     /// Reads the next window when the selection comes near the end of what is loaded.
@@ -407,15 +419,13 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         match action {
             Action::SearchInput(c) => {
                 app.list.query.search.push(c);
-                app.list.selected = 0;
-                app.reload_list(store);
+                app.restart_list(store);
                 app.follow_selection();
                 return;
             }
             Action::SearchBackspace => {
                 app.list.query.search.pop();
-                app.list.selected = 0;
-                app.reload_list(store);
+                app.restart_list(store);
                 app.follow_selection();
                 return;
             }
@@ -426,7 +436,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Action::ClearSearch | Action::Close => {
                 app.list.searching = false;
                 app.list.query.search.clear();
-                app.reload_list(store);
+                app.restart_list(store);
                 app.reload_card(store);
                 return;
             }
@@ -479,14 +489,13 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         }
         Action::ClearSearch => {
             app.list.query.search.clear();
-            app.reload_list(store);
+            app.restart_list(store);
             app.reload_card(store);
         }
         Action::SearchInput(_) | Action::SearchBackspace | Action::SearchDone | Action::Close => {}
         Action::Segment(segment) => {
             app.list.query.segment = segment;
-            app.list.selected = 0;
-            app.reload_list(store);
+            app.restart_list(store);
             app.reload_card(store);
             app.say(segment.map_or_else(|| tr("tui.all_clients"), |s| s.label()));
         }
@@ -602,16 +611,7 @@ fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut 
         Ok(warning) => {
             let mut message = tr_value("tui.rescheduled", &number);
             if let Some(w) = warning {
-                let other = crate::domain::dates::format_date(w.other, crate::i18n::language());
-                let rule = crate::i18n::trf(
-                    "rule.too_soon",
-                    &[
-                        ("days", &w.days_apart),
-                        ("min", &w.min_days),
-                        ("other", &other),
-                    ],
-                );
-                message = format!("{message} {rule}");
+                message = format!("{message} {}", w.message());
             }
             app.after_write(store, message);
         }

@@ -26,6 +26,7 @@ pub enum EntryInput {
     Next,
     Prev,
     Cycle,
+    CycleBack,
     Submit,
     Cancel,
 }
@@ -81,12 +82,12 @@ impl EntryDialog {
         let fields = match kind {
             EntryKind::Order => vec![
                 text("column.amount", ""),
-                text("column.date", "today"),
+                text("column.date", &tr("date.today")),
                 text("column.items", "1"),
                 choice("column.status", STATUSES, "order_status"),
             ],
             EntryKind::Schedule => vec![
-                text("column.date", "tomorrow"),
+                text("column.date", &tr("date.tomorrow")),
                 text("entry.purpose", ""),
                 choice("entry.agreed", YES_NO, "answer"),
             ],
@@ -94,7 +95,7 @@ impl EntryDialog {
                 choice("entry.consent_purpose", PURPOSES, "consent_purpose"),
                 choice("column.status", GIVEN, "consent_status"),
                 choice("entry.consent_form", FORMS, "consent_form"),
-                text("column.date", "today"),
+                text("column.date", &tr("date.today")),
             ],
             EntryKind::Person => vec![
                 text("field.name", ""),
@@ -140,10 +141,17 @@ impl EntryDialog {
         let count = self.fields.len();
         let field = &mut self.fields[self.focused];
         match input {
-            EntryInput::Char(' ') | EntryInput::Cycle if field.choices.is_some() => {
+            EntryInput::Char(' ') | EntryInput::Cycle | EntryInput::CycleBack
+                if field.choices.is_some() =>
+            {
                 if let Some((codes, _)) = field.choices {
                     let at = codes.iter().position(|c| *c == field.value).unwrap_or(0);
-                    field.value = codes[(at + 1) % codes.len()].to_string();
+                    let step = if *input == EntryInput::CycleBack {
+                        codes.len() - 1
+                    } else {
+                        1
+                    };
+                    field.value = codes[(at + step) % codes.len()].to_string();
                 }
             }
             EntryInput::Char(c) if field.choices.is_none() => field.value.push(*c),
@@ -235,17 +243,7 @@ impl EntryDialog {
                         .ok()
                         .flatten();
                     if let (Some(w), false) = (warning, self.warned) {
-                        let other =
-                            crate::domain::dates::format_date(w.other, crate::i18n::language());
-                        let rule = crate::i18n::trf(
-                            "rule.too_soon",
-                            &[
-                                ("days", &w.days_apart),
-                                ("min", &w.min_days),
-                                ("other", &other),
-                            ],
-                        );
-                        self.message = Some(format!("{rule} {}", tr("tui.enter_again")));
+                        self.message = Some(format!("{} {}", w.message(), tr("tui.enter_again")));
                         self.warned = true;
                         return None;
                     }

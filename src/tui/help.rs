@@ -51,6 +51,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "help_keys.open"),
             ("l", "help_keys.log"),
             ("1 2 3 4", "help_keys.reschedule"),
+            ("s", "help_keys.schedule"),
             ("a", "help_keys.archive"),
             ("[ ]", "help_keys.day"),
         ],

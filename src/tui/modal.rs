@@ -123,20 +123,7 @@ pub fn update_modal(
                     if let Ok(Some(w)) =
                         store.check_contact_interval(&app.viewer, &dialog.number, next)
                     {
-                        dialog.warning = Some(trf(
-                            "rule.too_soon",
-                            &[
-                                ("days", &w.days_apart),
-                                ("min", &w.min_days),
-                                (
-                                    "other",
-                                    &crate::domain::dates::format_date(
-                                        w.other,
-                                        crate::i18n::language(),
-                                    ),
-                                ),
-                            ],
-                        ));
+                        dialog.warning = Some(w.message());
                         return Some(Modal::Log(dialog));
                     }
                 }

@@ -110,7 +110,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         ratatui::style::Style::new()
     };
     frame.render_widget(
-        Paragraph::new(app.status.clone()).style(status_style),
+        Paragraph::new(super::fit(&app.status, area.width as usize)).style(status_style),
         status,
     );
     frame.render_widget(Paragraph::new(footer_line(app, area.width)), footer);
@@ -142,13 +142,14 @@ fn header_line(app: &App, width: u16) -> Line<'static> {
             .map_or(app.db_label.clone(), |n| n.to_string_lossy().into_owned())
     };
     let due = today.overdue.total + today.due_today.total + today.new_leads.total;
-    Line::from(format!(
+    let text = format!(
         " clientbook · {} ({}) · {} · {}",
         app.viewer.name,
         app.viewer.role.label(),
         db,
         trf("tui.due_badge", &[("count", &due)])
-    ))
+    );
+    Line::from(super::fit(&text, width as usize))
 }
 
 /// The keys of the focused pane (or the open dialog), as many whole ones as fit.
