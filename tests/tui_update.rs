@@ -726,3 +726,47 @@ fn editing_a_latin_named_client_keeps_first_and_last_names_in_place() {
         ["city"]
     );
 }
+
+#[test]
+fn logging_a_call_and_planning_the_next_for_tomorrow_warns_first() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let at = today_names(&app)
+        .iter()
+        .position(|n| n == "Ёлкина Пелагея")
+        .unwrap();
+    update(&mut app, Action::Select(at), &mut f.store);
+    update(&mut app, Action::LogContact, &mut f.store);
+    update(
+        &mut app,
+        Action::LogInput(LogInput::Choose(NextChoice::Day)),
+        &mut f.store,
+    );
+    update(&mut app, Action::LogInput(LogInput::Submit), &mut f.store);
+    let Some(Modal::Log(dialog)) = &app.modal else {
+        panic!("rule 4 keeps the dialog open")
+    };
+    assert!(
+        dialog.warning.is_some(),
+        "a call today and the next tomorrow is closer than 7 days"
+    );
+    assert!(
+        f.store
+            .client_card(&f.alice, "1")
+            .unwrap()
+            .interactions
+            .is_empty(),
+        "nothing saved yet"
+    );
+    update(&mut app, Action::LogInput(LogInput::Submit), &mut f.store);
+    assert!(app.modal.is_none());
+    assert_eq!(
+        f.store
+            .client_card(&f.alice, "1")
+            .unwrap()
+            .interactions
+            .len(),
+        1
+    );
+}

@@ -166,14 +166,22 @@ impl Store {
     }
 
     /// What rule 4 would say about scheduling `next`, without writing (forms warn early).
+    /// With `contacted_today`, as `log_interaction` will see it: a contact made today,
+    /// and the contacts due by today closed by it.
     pub fn check_contact_interval(
         &self,
         viewer: &Viewer,
         number: &str,
         next: &NextContact,
+        contacted_today: bool,
     ) -> StoreResult<Option<TooSoon>> {
         let id = self.resolve(viewer, number)?;
-        let others = contact_times(&self.conn, id, None)?;
+        let mut others = contact_times(&self.conn, id, None)?;
+        if contacted_today {
+            let today = today();
+            others.retain(|day| *day > today);
+            others.push(today);
+        }
         Ok(contact_too_soon(
             next.date,
             &others,

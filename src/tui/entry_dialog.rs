@@ -239,7 +239,7 @@ impl EntryDialog {
                     };
                     // Rule 4 warns before saving; Enter again saves anyway.
                     let warning = store
-                        .check_contact_interval(viewer, &self.number, &next)
+                        .check_contact_interval(viewer, &self.number, &next, false)
                         .ok()
                         .flatten();
                     if let (Some(w), false) = (warning, self.warned) {

@@ -121,7 +121,7 @@ pub fn update_modal(
                 if let (Some(next), None) = (&next, &dialog.warning) {
                     // Rule 4 warns once in the dialog; a second Enter saves anyway.
                     if let Ok(Some(w)) =
-                        store.check_contact_interval(&app.viewer, &dialog.number, next)
+                        store.check_contact_interval(&app.viewer, &dialog.number, next, true)
                     {
                         dialog.warning = Some(w.message());
                         return Some(Modal::Log(dialog));
