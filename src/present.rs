@@ -2,7 +2,9 @@
 //! order and words, in `client show` and in the card of the interface.
 
 use crate::domain::call_window::CallWindow;
-use crate::domain::codes::{ArchiveReason, Source, Stage};
+use crate::domain::codes::{
+    ArchiveReason, Channel, ConsentForm, ConsentPurpose, OrderStatus, Source, Stage,
+};
 use crate::domain::contact::format_phone;
 use crate::domain::dates::format_date;
 use crate::domain::money::format_money;
@@ -110,4 +112,128 @@ pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(label, value)| value.filter(|v| !v.is_empty()).map(|v| (tr(label), v)))
         .collect()
+}
+
+/// One entry of a client's history as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who did it (a login), when known.
+    pub who: Option<String>,
+    /// What kind of event: a call, a change, an order…
+    pub what: String,
+    pub text: String,
+}
+
+/// A stored value of a changed field, in words: codes become labels, ISO dates local ones.
+fn shown_value(field: &str, value: &serde_json::Value) -> String {
+    if let (true, Some(ms)) = (field.ends_with("_at"), value.as_i64()) {
+        return chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| {
+            let local = t.with_timezone(&Local);
+            format!(
+                "{} {}",
+                format_date(local.date_naive(), language()),
+                local.format("%H:%M")
+            )
+        });
+    }
+    let text = match value {
+        serde_json::Value::Null => return "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let label = match field {
+        "stage" => Stage::from_code(&text).map(|s| s.label()),
+        "source" => Source::from_code(&text).map(|s| s.label()),
+        "archive_reason" => ArchiveReason::from_code(&text).map(|r| r.label()),
+        "call_window" => CallWindow::parse(&text).ok().map(|w| w.label()),
+        "birthday" | "put_off_until" | "given_on" | "date" => {
+            NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .map(|d| format_date(d, language()))
+        }
+        "form" => ConsentForm::from_code(&text).map(|f| f.label()),
+        "purpose" => ConsentPurpose::from_code(&text).map(|p| p.label()),
+        "status" => OrderStatus::from_code(&text)
+            .map(|s| s.label())
+            .or_else(|| {
+                matches!(text.as_str(), "given" | "withdrawn")
+                    .then(|| tr(&format!("consent_status.{text}")))
+            }),
+        "channel" | "preferred_channel" => Channel::from_code(&text).map(|c| c.label()),
+        "value" if text.starts_with('+') => Some(format_phone(&text)),
+        _ => None,
+    };
+    label.unwrap_or(text)
+}
+
+fn fields_text(fields: &serde_json::Value, skip: &[&str]) -> String {
+    fields
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .map(|(k, v)| match k.as_str() {
+                    // What a contact, a tag or a person is needs no label.
+                    "value" | "tag" | "name" => shown_value(k, v),
+                    _ => format!("{}: {}", tr(&format!("change.{k}")), shown_value(k, v)),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// Calls, meetings and notes, and every change of the record from the change log
+/// (who changed the phone, when), newest first.
+pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
+    use crate::domain::codes::InteractionKind;
+    let mut out: Vec<HistoryEntry> = card
+        .interactions
+        .iter()
+        .map(|i| HistoryEntry {
+            at: i.at,
+            who: i.manager.clone(),
+            what: InteractionKind::from_code(&i.kind).map_or(i.kind.clone(), |k| k.label()),
+            text: [i.outcome.clone(), i.summary.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" — "),
+        })
+        .collect();
+    for change in &card.history {
+        // Interactions are listed above from their own rows.
+        if change.entity == "interaction" {
+            continue;
+        }
+        let what = tr(&format!("history.{}_{}", change.entity, change.op));
+        let text = match (change.entity.as_str(), change.op.as_str()) {
+            ("client", "update") => fields_text(
+                &change.fields,
+                &["archived_at", "forgotten_at", "created_at"],
+            ),
+            ("order", "insert") => {
+                let amount = change.fields["amount_minor"].as_i64().unwrap_or(0);
+                let currency = change.fields["currency"].as_str().unwrap_or("RUB");
+                format_money(amount, currency, language())
+            }
+            (_, "insert") => fields_text(
+                &change.fields,
+                &["kind", "manager", "md", "has_time", "agreed", "done_at"],
+            ),
+            _ => String::new(),
+        };
+        if change.entity == "client" && change.op == "update" && text.is_empty() {
+            continue;
+        }
+        out.push(HistoryEntry {
+            at: change.at,
+            who: change.actor.clone(),
+            what,
+            text,
+        });
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
+    out
 }

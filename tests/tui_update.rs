@@ -770,3 +770,25 @@ fn logging_a_call_and_planning_the_next_for_tomorrow_warns_first() {
         1
     );
 }
+
+#[test]
+fn history_says_who_changed_the_phone_and_when() {
+    let mut f = fixture();
+    let mut draft = ClientDraft::default();
+    draft.set(Field::Phones, "+7 916 123-45-67, 8 903 000 11 22");
+    f.store.edit_client(&f.alice, "1", &draft).unwrap();
+    let card = f.store.client_card(&f.alice, "1").unwrap();
+    let entries = clientbook::present::history_entries(&card);
+    let added = entries
+        .iter()
+        .find(|e| e.text.contains("+7 903 000-11-22"))
+        .expect("the new phone is in the history");
+    assert_eq!(added.who.as_deref(), Some("alice"));
+    assert_eq!(
+        added.what,
+        clientbook::i18n::tr("history.contact_point_insert")
+    );
+    assert!(entries
+        .iter()
+        .any(|e| e.what == clientbook::i18n::tr("history.client_insert")));
+}

@@ -2,7 +2,7 @@
 
 use super::app::{App, CardTab};
 use super::theme;
-use crate::domain::codes::{ConsentForm, ConsentPurpose, InteractionKind, OrderStatus};
+use crate::domain::codes::{ConsentForm, ConsentPurpose, OrderStatus};
 use crate::domain::contact::format_phone;
 use crate::domain::dates::format_date;
 use crate::domain::money::format_money;
@@ -71,68 +71,28 @@ fn profile(card: &ClientCard) -> Vec<Line<'static>> {
 }
 
 fn history(card: &ClientCard) -> Vec<Line<'static>> {
-    let mut lines: Vec<(DateTime<Utc>, Line<'static>)> = card
-        .interactions
-        .iter()
-        .map(|i| {
-            let kind = InteractionKind::from_code(&i.kind).map_or(i.kind.clone(), |k| k.label());
-            let text = [i.outcome.clone(), i.summary.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" — ");
-            (
-                i.at,
-                Line::from(vec![
-                    Span::styled(format!("{} ", when(i.at)), theme::dim()),
-                    Span::styled(kind, theme::title()),
-                    Span::raw(format!(" {text}")),
-                ]),
-            )
-        })
-        .collect();
-    for change in card
-        .history
-        .iter()
-        .filter(|h| h.entity == "client" && h.op == "update")
-    {
-        let fields: Vec<String> = change
-            .fields
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "archived_at" | "forgotten_at"))
-                    .map(|(k, v)| {
-                        format!(
-                            "{}: {}",
-                            tr(&format!("change.{k}")),
-                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if fields.is_empty() {
-            continue;
-        }
-        let who = change.actor.clone().unwrap_or_default();
-        lines.push((
-            change.at,
-            Line::from(vec![
-                Span::styled(format!("{} ", when(change.at)), theme::dim()),
-                Span::styled(format!("{who}: "), theme::dim()),
-                Span::raw(fields.join(", ")),
-            ]),
-        ));
-    }
-    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
-    if lines.is_empty() {
+    let entries = crate::present::history_entries(card);
+    if entries.is_empty() {
         return vec![Line::from(Span::styled(
             tr("tui.nothing_yet"),
             theme::dim(),
         ))];
     }
-    lines.into_iter().map(|(_, l)| l).collect()
+    entries
+        .into_iter()
+        .map(|e| {
+            let who = e.who.map(|w| format!("{w} · ")).unwrap_or_default();
+            Line::from(vec![
+                Span::styled(format!("{} {who}", when(e.at)), theme::dim()),
+                Span::styled(e.what, theme::title()),
+                Span::raw(if e.text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", e.text)
+                }),
+            ])
+        })
+        .collect()
 }
 
 fn orders(card: &ClientCard) -> Vec<Line<'static>> {
