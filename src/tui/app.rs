@@ -74,6 +74,8 @@ pub struct TodayEntry {
     pub client: ClientRef,
     pub contact_uuid: Option<String>,
     pub detail: String,
+    /// Late: a lead waiting past the target response time.
+    pub urgent: bool,
 }
 
 #[derive(Debug, Clone)]

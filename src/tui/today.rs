@@ -32,6 +32,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
                 "today.lead_age",
                 &[("age", &crate::domain::dates::format_age(lead.age_minutes))],
             ),
+            urgent: lead.late,
         });
     }
     for c in &today.overdue.items {
@@ -40,6 +41,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             client: c.client.clone(),
             contact_uuid: Some(c.contact_uuid.clone()),
             detail: format_date(c.due_at.with_timezone(&Local).date_naive(), lang),
+            urgent: false,
         });
     }
     for c in &today.due_today.items {
@@ -56,6 +58,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
                 .join(" ")
                 .trim()
                 .to_string(),
+            urgent: false,
         });
     }
     for d in &today.dates.items {
@@ -76,6 +79,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             client: d.client.clone(),
             contact_uuid: None,
             detail: format!("{what}, {when}"),
+            urgent: false,
         });
     }
     for p in &today.prospects_at_limit.items {
@@ -84,6 +88,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             client: p.client.clone(),
             contact_uuid: None,
             detail: trf("today.prospect_age", &[("days", &p.age_days)]),
+            urgent: false,
         });
     }
     for r in &today.to_reactivate.items {
@@ -91,7 +96,16 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             section: "today.reactivate",
             client: r.client.clone(),
             contact_uuid: None,
-            detail: format_money(r.total_spent_minor, "RUB", lang),
+            // What the manager last noted is the reason to call.
+            detail: [
+                Some(format_money(r.total_spent_minor, "RUB", lang)),
+                r.last_note.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            urgent: false,
         });
     }
     out
@@ -135,7 +149,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         );
         items.push(ListItem::new(vec![
             Line::from(format!(" {name}")),
-            Line::from(Span::styled(format!("   {detail}"), theme::dim())),
+            Line::from(Span::styled(
+                format!("   {detail}"),
+                if entry.urgent {
+                    theme::error()
+                } else {
+                    theme::dim()
+                },
+            )),
         ]));
     }
     if items.is_empty() {
