@@ -13,20 +13,51 @@ use crate::i18n::{language, tr};
 use crate::store::card::ClientCard;
 use chrono::{Local, NaiveDate};
 
-/// The profile of a client as (label, value) pairs; empty values are left out.
-pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
-    let lang = language();
-    let person = [&card.last_name, &card.first_name, &card.patronymic]
+/// The person's name as Russian documents write it: last, first, patronymic.
+pub fn person_name(card: &ClientCard) -> String {
+    join_names([&card.last_name, &card.first_name, &card.patronymic])
+}
+
+/// The person's name the way `text::split_full_name` reads it back: a Latin name first
+/// name first, a Russian one last name first. Forms fill the name field with it.
+pub fn person_name_as_typed(card: &ClientCard) -> String {
+    let latin = [&card.last_name, &card.first_name]
+        .into_iter()
+        .flatten()
+        .all(|n| {
+            n.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(|c| c.is_ascii())
+        });
+    if latin {
+        join_names([&card.first_name, &card.last_name, &card.patronymic])
+    } else {
+        person_name(card)
+    }
+}
+
+fn join_names(parts: [&Option<String>; 3]) -> String {
+    parts
         .into_iter()
         .flatten()
         .cloned()
         .collect::<Vec<_>>()
-        .join(" ");
-    let birthday = card
-        .birthday
+        .join(" ")
+}
+
+/// The birthday the way the language writes dates.
+pub fn birthday(card: &ClientCard) -> Option<String> {
+    card.birthday
         .as_deref()
         .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .map(|d| format_date(d, lang));
+        .map(|d| format_date(d, language()))
+}
+
+/// The profile of a client as (label, value) pairs; empty values are left out.
+pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
+    let lang = language();
+    let person = person_name(card);
+    let birthday = birthday(card);
     let archived = card.archived_at.map(|at| {
         let reason = card
             .archive_reason

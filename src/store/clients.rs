@@ -185,13 +185,13 @@ impl Store {
         let manager_id = self.manager_id(login)?;
         self.write(Some(viewer), |w| {
             w.update(Entity::Client, id, &[("manager_id", int(manager_id))])?;
-            let open: Vec<i64> = w
-                .tx()
-                .prepare("SELECT id FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL")?
-                .query_map([id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            let open = open_contacts(w, id)?;
             for task in open {
-                w.update(Entity::ScheduledContact, task, &[("manager_id", int(manager_id))])?;
+                w.update(
+                    Entity::ScheduledContact,
+                    task,
+                    &[("manager_id", int(manager_id))],
+                )?;
             }
             Ok(())
         })
@@ -274,11 +274,7 @@ impl Store {
                 fields.push(("archive_reason", text(ArchiveReason::Other.code())));
             }
             w.update(Entity::Client, id, &fields)?;
-            let open: Vec<i64> = w
-                .tx()
-                .prepare("SELECT id FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL")?
-                .query_map([id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            let open = open_contacts(w, id)?;
             for task in open {
                 w.update(Entity::ScheduledContact, task, &[("done_at", int(w.now_ms()))])?;
             }
@@ -348,6 +344,14 @@ pub(crate) fn require_name(kind: &str, draft: &CheckedDraft) -> StoreResult<()> 
     } else {
         Err(StoreError::Required(Field::Name.label()))
     }
+}
+
+/// The contacts still planned with a client.
+fn open_contacts(w: &Writer<'_>, client_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(w.tx()
+        .prepare_cached("SELECT id FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL")?
+        .query_map([client_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn child_rows(w: &Writer<'_>, entity: Entity, client_id: i64) -> StoreResult<Vec<i64>> {

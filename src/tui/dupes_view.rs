@@ -149,7 +149,7 @@ fn card_lines(card: &ClientCard, title: &str) -> Vec<ratatui::text::Line<'static
     field(&tr("field.email"), card.emails.join(", "));
     field(
         &tr("field.birthday"),
-        card.birthday.clone().unwrap_or_default(),
+        crate::present::birthday(card).unwrap_or_default(),
     );
     field(&tr("field.city"), card.city.clone().unwrap_or_default());
     field(&tr("column.manager"), card.manager_name.clone());

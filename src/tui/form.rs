@@ -104,32 +104,8 @@ impl ClientForm {
     /// A form filled with a client's current values, to edit them.
     pub fn from_card(card: &crate::store::card::ClientCard) -> ClientForm {
         let mut form = ClientForm::new(card.kind == "company");
-        // Written the way `split_full_name` reads it back: Russian names last name first,
-        // Latin ones first name first.
-        let latin = [&card.last_name, &card.first_name]
-            .into_iter()
-            .flatten()
-            .all(|n| {
-                n.chars()
-                    .filter(|c| c.is_alphabetic())
-                    .all(|c| c.is_ascii())
-            });
-        let order = if latin {
-            [&card.first_name, &card.last_name, &card.patronymic]
-        } else {
-            [&card.last_name, &card.first_name, &card.patronymic]
-        };
-        let person = order
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let birthday = card
-            .birthday
-            .as_deref()
-            .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-            .map(|d| crate::domain::dates::format_date(d, crate::i18n::language()));
+        let person = crate::present::person_name_as_typed(card);
+        let birthday = crate::present::birthday(card);
         for f in &mut form.fields {
             f.value = match f.field {
                 Field::Name => person.clone(),
