@@ -55,6 +55,13 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
     })?;
     if shown_progress {
         eprintln!();
+        if report.written {
+            let seconds = format!("{:.1}", report.search_index_ms as f64 / 1000.0);
+            eprintln!(
+                "{}",
+                trf("import.progress_indexed", &[("seconds", &seconds)])
+            );
+        }
     }
     for warning in &report.warnings {
         super::warn(warning);

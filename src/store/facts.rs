@@ -172,6 +172,40 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
     Ok(())
 }
 
+impl super::Store {
+    /// Indexes the clients of an import that committed but stopped before its search
+    /// index was written (see `search_backlog`): their facts and search text derived
+    /// anew from what the base holds.
+    pub(crate) fn index_search_backlog(&mut self) -> StoreResult<()> {
+        let ranges: Vec<(i64, i64)> = self
+            .conn
+            .prepare("SELECT first_id, last_id FROM search_backlog")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if ranges.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (first, last) in ranges {
+            let ids: Vec<i64> = tx
+                .prepare("SELECT id FROM clients WHERE id BETWEEN ?1 AND ?2")?
+                .query_map([first, last], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in ids {
+                refresh_client(&tx, id, &self.settings)?;
+            }
+            tx.execute(
+                "DELETE FROM search_backlog WHERE first_id = ?1 AND last_id = ?2",
+                [first, last],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
 /// Adds a client's text to the search index under its search rowid.
 pub fn index_client(conn: &Connection, search_rowid: i64, text: &str) -> StoreResult<()> {
     conn.prepare_cached("INSERT INTO client_search (rowid, text) VALUES (?1, ?2)")?

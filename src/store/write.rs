@@ -11,6 +11,8 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
+mod bulk;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Entity {
     Manager,
@@ -206,6 +208,8 @@ pub(crate) struct Writer<'a> {
     /// per client would make SQLite open a statement savepoint, and each savepoint makes
     /// FTS5 flush its pending index to disk.
     numbering: Option<(i64, String)>,
+    /// Rows of a bulk load waiting to be written together.
+    queue: bulk::Queue,
 }
 
 impl<'a> Writer<'a> {
@@ -231,6 +235,7 @@ impl<'a> Writer<'a> {
             uuid_cache: HashMap::new(),
             defer_facts: false,
             numbering: None,
+            queue: bulk::Queue::default(),
         })
     }
 
@@ -459,19 +464,7 @@ impl<'a> Writer<'a> {
         fields: &Fields<'_>,
     ) -> StoreResult<()> {
         self.clock = self.clock.tick(chrono::Utc::now().timestamp_millis());
-        let mut json = serde_json::Map::new();
-        for (name, value) in fields {
-            let (key, value) = match (referenced_table(name), value) {
-                // The client of a child row is the log's own client column.
-                (Some("clients"), _) if entity != Entity::Client => continue,
-                (Some(table), Value::Integer(id)) => (
-                    name.trim_end_matches("_id").to_string(),
-                    serde_json::Value::String(self.uuid_of(table, *id)?),
-                ),
-                _ => (name.to_string(), value_to_json(value)),
-            };
-            json.insert(key, value);
-        }
+        let fields = self.log_fields(entity, fields)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (hlc, device_id, actor_id, entity, row_uuid, client_id, op, fields)
@@ -485,13 +478,33 @@ impl<'a> Writer<'a> {
                 row_uuid,
                 client_id,
                 op.code(),
-                serde_json::Value::Object(json).to_string(),
+                fields,
             ])?;
         Ok(())
     }
 
+    /// The logged fields of a change as JSON: references as UUIDs, and a child row's
+    /// client left out (it is the record's own client column).
+    fn log_fields(&mut self, entity: Entity, fields: &Fields<'_>) -> StoreResult<String> {
+        let mut json = serde_json::Map::new();
+        for (name, value) in fields {
+            let (key, value) = match (referenced_table(name), value) {
+                // The client of a child row is the log's own client column.
+                (Some("clients"), _) if entity != Entity::Client => continue,
+                (Some(table), Value::Integer(id)) => (
+                    name.trim_end_matches("_id").to_string(),
+                    serde_json::Value::String(self.uuid_of(table, *id)?),
+                ),
+                _ => (name.to_string(), value_to_json(value)),
+            };
+            json.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(json).to_string())
+    }
+
     /// Refreshes what was touched and returns the clock to keep.
-    pub fn finish(self) -> StoreResult<Hlc> {
+    pub fn finish(mut self) -> StoreResult<Hlc> {
+        self.flush_queue()?;
         if let Some((next_seq, _)) = &self.numbering {
             self.tx.execute(
                 "UPDATE devices SET next_seq = ?1 WHERE uuid = ?2",

@@ -13,9 +13,10 @@ use crate::store::clients::{column_of, next_number};
 use crate::store::error::StoreResult;
 use crate::store::facts::{display_name, index_client};
 use crate::store::search::{search_rowid, search_text};
-use crate::store::write::{int, opt_int, opt_text, text, Entity, Writer};
+use crate::store::write::{int, opt_int, opt_text, text, Entity, Fields, Writer};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Gives new clients their local ids: known before the insert, so that the search
 /// rowid (manager and id) is written with the row instead of by a second update.
@@ -43,32 +44,54 @@ fn implied_stage(row: &ImportRow) -> Option<&'static str> {
     }
 }
 
-/// Search texts of new clients, added to the index in rowid order. FTS5 writes out
-/// its pending terms whenever a rowid is not above the previous one, and search
-/// rowids put each manager's clients in a range of their own, so rows of a file
-/// (managers mixed) inserted as they come cost a flush each.
+/// Search texts of new clients, indexed after the import commits: the trigram index
+/// costs more than every other table of a client together, and a file's clients are
+/// safe (and listed) before it is done. Until then `search_backlog` names them, so a
+/// process stopped in between leaves them to be indexed on the next open.
+///
+/// Texts go in in rowid order: FTS5 writes out its pending terms whenever a rowid is
+/// not above the previous one, and search rowids put each manager's clients in a
+/// range of their own, so rows of a file (managers mixed) as they come cost a flush
+/// each.
 #[derive(Default)]
 pub struct SearchBatch {
     pending: Vec<(i64, String)>,
+    /// Local ids of the first and the last new client.
+    ids: Option<(i64, i64)>,
 }
 
 impl SearchBatch {
-    /// How many texts are held before they are written.
-    const LIMIT: usize = 50_000;
-
-    fn add(&mut self, w: &Writer<'_>, rowid: i64, text: String) -> StoreResult<()> {
+    fn add(&mut self, id: i64, rowid: i64, text: String) {
         self.pending.push((rowid, text));
-        if self.pending.len() >= Self::LIMIT {
-            self.flush(w)?;
+        self.ids = Some(self.ids.map_or((id, id), |(first, _)| (first, id)));
+    }
+
+    /// Records, with the import, which clients still need their search text.
+    pub fn mark_backlog(&self, w: &Writer<'_>) -> StoreResult<()> {
+        if let Some((first, last)) = self.ids {
+            w.tx().execute(
+                "INSERT INTO search_backlog (first_id, last_id) VALUES (?1, ?2)",
+                [first, last],
+            )?;
         }
         Ok(())
     }
 
-    pub fn flush(&mut self, w: &Writer<'_>) -> StoreResult<()> {
+    /// Indexes the texts and clears their backlog entry, in one transaction.
+    pub fn write(&mut self, conn: &mut Connection) -> StoreResult<()> {
+        let Some((first, last)) = self.ids else {
+            return Ok(());
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         self.pending.sort_unstable_by_key(|(rowid, _)| *rowid);
         for (rowid, text) in self.pending.drain(..) {
-            index_client(w.tx(), rowid, &text)?;
+            index_client(&tx, rowid, &text)?;
         }
+        tx.execute(
+            "DELETE FROM search_backlog WHERE first_id = ?1 AND last_id = ?2",
+            [first, last],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 }
@@ -148,16 +171,21 @@ pub fn create(
         ("search_rowid", int(rowid)),
     ];
     let uuid = uuid::Uuid::now_v7().to_string();
-    w.insert_with_uuid(Entity::Client, &uuid, &fields, &derived)?;
+    w.queue_insert(Entity::Client, &uuid, &fields, &derived)?;
     add_history(w, id, row, manager, true)?;
     for phone in phones {
-        add_point(w, id, "phone", phone)?;
+        add_point(w, id, "phone", phone, true)?;
     }
     for email in emails {
-        add_point(w, id, "email", email)?;
+        add_point(w, id, "email", email, true)?;
     }
     for tag in tags {
-        w.insert(Entity::Tag, &[("client_id", int(id)), ("tag", text(tag))])?;
+        put(
+            w,
+            true,
+            Entity::Tag,
+            &[("client_id", int(id)), ("tag", text(tag))],
+        )?;
     }
     let person = [last, first, patronymic]
         .into_iter()
@@ -169,15 +197,33 @@ pub fn create(
     names.extend(emails.iter().map(String::as_str));
     names.extend(tags.iter().map(String::as_str));
     search.add(
-        w,
+        id,
         rowid,
         search_text(names, phones.iter().map(String::as_str)),
-    )?;
+    );
     Ok(id)
 }
 
-fn add_point(w: &mut Writer<'_>, client: i64, kind: &str, value: &str) -> StoreResult<()> {
-    w.insert(
+/// Inserts a row of a new client's (queued, written with the others) or of an
+/// existing one's (at once, so the rest of the import reads it).
+fn put(w: &mut Writer<'_>, new: bool, entity: Entity, fields: &Fields<'_>) -> StoreResult<()> {
+    if new {
+        w.queue_insert(entity, &uuid::Uuid::now_v7().to_string(), fields, &[])
+    } else {
+        w.insert(entity, fields).map(|_| ())
+    }
+}
+
+fn add_point(
+    w: &mut Writer<'_>,
+    client: i64,
+    kind: &str,
+    value: &str,
+    new: bool,
+) -> StoreResult<()> {
+    put(
+        w,
+        new,
         Entity::ContactPoint,
         &[
             ("client_id", int(client)),
@@ -198,7 +244,9 @@ fn add_history(
 ) -> StoreResult<()> {
     let id = ("client_id", int(client));
     for order in &row.orders {
-        w.insert(
+        put(
+            w,
+            new,
             Entity::Order,
             &[
                 id.clone(),
@@ -212,7 +260,9 @@ fn add_history(
         )?;
     }
     if let Some(at) = row.last_contact_at {
-        w.insert(
+        put(
+            w,
+            new,
             Entity::Interaction,
             &[
                 id.clone(),
@@ -229,7 +279,9 @@ fn add_history(
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL)")?
             .query_row([client], |r| r.get::<_, bool>(0))?;
     if let Some((due, timed)) = row.next_contact.filter(|_| !has_open_task) {
-        w.insert(
+        put(
+            w,
+            new,
             Entity::ScheduledContact,
             &[
                 id.clone(),
@@ -247,7 +299,9 @@ fn add_history(
             )?
             .query_row([client], |r| r.get::<_, bool>(0))?;
     if (row.inn.is_some() || row.kpp.is_some() || row.ogrn.is_some()) && !has_requisites {
-        w.insert(
+        put(
+            w,
+            new,
             Entity::Requisites,
             &[
                 id.clone(),
@@ -258,7 +312,9 @@ fn add_history(
         )?;
     }
     for (purpose, date) in &row.consents {
-        w.insert(
+        put(
+            w,
+            new,
             Entity::Consent,
             &[
                 id.clone(),
@@ -310,7 +366,7 @@ pub fn merge(w: &mut Writer<'_>, client: i64, row: &ImportRow) -> StoreResult<()
                 .prepare_cached("SELECT EXISTS (SELECT 1 FROM contact_points WHERE client_id = ?1 AND value = ?2 AND deleted = 0)")?
                 .query_row(rusqlite::params![client, value], |r| r.get(0))?;
             if !has {
-                add_point(w, client, kind, value)?;
+                add_point(w, client, kind, value, false)?;
             }
         }
     }
