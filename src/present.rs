@@ -249,6 +249,14 @@ pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
                 let currency = change.fields["currency"].as_str().unwrap_or("RUB");
                 format_money(amount, currency, language())
             }
+            ("tier", "change") => {
+                let label = |key: &str| {
+                    change.fields[key]
+                        .as_str()
+                        .map_or_else(|| "—".to_string(), tier_label)
+                };
+                format!("{} → {}", label("from"), label("to"))
+            }
             (_, "insert") => fields_text(
                 &change.fields,
                 &["kind", "manager", "md", "has_time", "agreed", "done_at"],

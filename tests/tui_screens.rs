@@ -46,6 +46,7 @@ fn row(number: &str, name: &str, segment: Segment) -> ClientRow {
         manager: "ivanova".into(),
         manager_name: "Анна Иванова".into(),
         forgotten: false,
+        tier: (segment == Segment::Active).then(|| "gold".into()),
     }
 }
 

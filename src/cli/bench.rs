@@ -89,7 +89,7 @@ fn import_rate(
         let mut file = std::io::BufWriter::new(std::fs::File::create(&csv)?);
         let options = ExportOptions {
             format: ExportFormat::Csv { excel: false },
-            segment: None,
+            filter: Default::default(),
             mailing: false,
         };
         store.export_clients(viewer, options, &mut file)?;

@@ -6,7 +6,7 @@ use crate::domain::contact::format_phone;
 use crate::domain::dates::parse_date;
 use crate::domain::fields::{ClientDraft, Field};
 use crate::domain::money::format_money;
-use crate::domain::segments::Segment;
+use crate::domain::segments::tier_label;
 use crate::i18n::{language, tr, tr_value, trf};
 use crate::store::activity::ConsentRecord;
 use crate::store::listing::Cursor;
@@ -52,8 +52,10 @@ pub struct AddArgs {
 pub enum ClientCommand {
     Add(AddArgs),
     List {
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         segment: Option<String>,
+        #[arg(long, value_name = "FILTER")]
+        filter: Option<String>,
         #[arg(long)]
         search: Option<String>,
         #[arg(long, value_name = "LOGIN")]
@@ -193,21 +195,17 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
         }
         ClientCommand::List {
             segment,
+            filter,
             search,
             manager,
             limit,
             all,
             json,
         } => {
-            let segment = segment
-                .map(|s| {
-                    Segment::parse(&s)
-                        .ok_or_else(|| StoreError::bad_value("segment", &s, segment_codes()))
-                })
-                .transpose()?;
             let query = ListQuery {
                 search: search.unwrap_or_default(),
-                segment,
+                segment: None,
+                filter: super::segment::filter_of(store, segment.as_deref(), filter.as_deref())?,
                 manager,
             };
             let mut rows = Vec::new();
@@ -233,6 +231,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                 tr("column.name"),
                 tr("column.company"),
                 tr("column.segment"),
+                tr("column.tier"),
                 tr("column.next_contact"),
                 tr("column.phone"),
             ];
@@ -251,6 +250,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                         },
                         or_dash(r.company.clone()),
                         r.segment.label(),
+                        or_dash(r.tier.as_deref().map(tier_label)),
                         or_dash(r.next_contact_at.map(local_date)),
                         or_dash(r.phone.as_deref().map(format_phone)),
                     ];
@@ -383,14 +383,6 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             Ok(())
         }
     }
-}
-
-fn segment_codes() -> String {
-    Segment::ALL
-        .iter()
-        .map(|s| s.code())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn print_card(card: &crate::store::card::ClientCard) {

@@ -1,6 +1,5 @@
 //! `export`: the viewer's clients as CSV, JSON or vCard, to a file or stdout.
 
-use crate::domain::segments::Segment;
 use crate::i18n::trf;
 use crate::store::export::{ExportFormat, ExportOptions};
 use crate::store::{Store, StoreError, Viewer};
@@ -16,6 +15,8 @@ pub struct ExportArgs {
     pub excel: bool,
     #[arg(long)]
     pub segment: Option<String>,
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Option<String>,
     #[arg(long)]
     pub mailing: bool,
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -43,19 +44,9 @@ fn format_of(args: &ExportArgs) -> Result<ExportFormat, StoreError> {
 }
 
 pub fn run(store: &Store, viewer: &Viewer, args: ExportArgs) -> anyhow::Result<()> {
-    let segment = args
-        .segment
-        .as_deref()
-        .map(|s| {
-            Segment::parse(s).ok_or_else(|| {
-                let codes = Segment::ALL.map(|s| s.code()).join(", ");
-                StoreError::bad_value("--segment", s, codes)
-            })
-        })
-        .transpose()?;
     let options = ExportOptions {
         format: format_of(&args)?,
-        segment,
+        filter: super::segment::filter_of(store, args.segment.as_deref(), args.filter.as_deref())?,
         mailing: args.mailing,
     };
     let count = match &args.output {

@@ -11,7 +11,9 @@ pub mod manager;
 pub mod output;
 pub mod record;
 pub mod report;
+pub mod rules;
 pub mod schedule;
+pub mod segment;
 pub mod settings;
 
 use crate::i18n::{self, tr, tr_value, Lang};
@@ -60,6 +62,10 @@ pub enum Command {
     Merge(dupes::MergeArgs),
     #[command(subcommand)]
     Report(report::ReportCommand),
+    #[command(subcommand)]
+    Segment(segment::SegmentCommand),
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -167,6 +173,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         _ => {}
     }
     let (mut store, viewer) = open(&cli)?;
+    if cli.command.is_some() {
+        store.start_day()?;
+    }
     match cli.command {
         None => crate::tui::run(store, viewer),
         Some(Command::Manager(cmd)) => manager::run(&mut store, &viewer, cmd),
@@ -181,6 +190,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Dupes(args)) => dupes::find(&store, &viewer, args),
         Some(Command::Merge(args)) => dupes::merge(&mut store, &viewer, args),
         Some(Command::Report(cmd)) => report::run(&store, &viewer, cmd),
+        Some(Command::Segment(cmd)) => segment::run(&mut store, &viewer, cmd),
+        Some(Command::Rules(cmd)) => rules::run(&mut store, &viewer, cmd),
         Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
     }
 }

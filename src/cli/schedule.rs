@@ -14,6 +14,10 @@ use clap::Args;
 pub struct ScheduleArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub segment: Option<String>,
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -23,7 +27,8 @@ pub fn run(store: &Store, viewer: &Viewer, args: ScheduleArgs) -> anyhow::Result
         Some(d) => parse_date(d, super::today())?,
         None => super::today(),
     };
-    let today = store.today_for(viewer, date)?;
+    let filter = super::segment::filter_of(store, args.segment.as_deref(), args.filter.as_deref())?;
+    let today = store.today_in(viewer, date, &filter)?;
     if args.json {
         return print_json(&today);
     }
@@ -80,7 +85,7 @@ pub fn render(today: &Today) -> String {
             "{}  {}  {}",
             who(&c.client),
             local_date(c.due_at),
-            or_dash(c.purpose.clone())
+            or_dash(c.what())
         )
     });
     section(&mut out, "today.due", &today.due_today, |c| {
@@ -93,12 +98,7 @@ pub fn render(today: &Today) -> String {
                 .and_then(|w| crate::domain::call_window::CallWindow::parse(w).ok())
                 .map_or_else(|| "—".into(), |w| w.label())
         };
-        format!(
-            "{}  {}  {}",
-            who(&c.client),
-            time,
-            or_dash(c.purpose.clone())
-        )
+        format!("{}  {}  {}", who(&c.client), time, or_dash(c.what()))
     });
     section(&mut out, "today.dates", &today.dates, |d| {
         let what = match &d.kind {

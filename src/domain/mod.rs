@@ -5,6 +5,7 @@ pub mod codes;
 pub mod contact;
 pub mod dates;
 pub mod fields;
+pub mod filter;
 pub mod hlc;
 pub mod money;
 pub mod rules;

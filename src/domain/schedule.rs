@@ -39,6 +39,21 @@ pub struct DueContact {
     pub rule: Option<String>,
 }
 
+impl DueContact {
+    /// What the contact is for: the follow-up rule that made it, then its purpose
+    /// (a reactivation carries what was last noted).
+    pub fn what(&self) -> Option<String> {
+        let rule = self
+            .rule
+            .as_deref()
+            .map(|code| crate::i18n::tr(&format!("rule.made_{code}")));
+        match (rule, self.purpose.as_deref().filter(|p| !p.is_empty())) {
+            (Some(rule), Some(purpose)) => Some(format!("{rule}: {purpose}")),
+            (rule, purpose) => rule.or(purpose.map(str::to_string)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateKind {

@@ -19,6 +19,12 @@ pub struct Settings {
     pub new_lead_target_minutes: i64,
     pub reactivation_per_day: i64,
     pub dates_lookahead_days: i64,
+    pub rule_new_lead: i64,
+    pub rule_after_order: i64,
+    pub follow_up_after_order_days: i64,
+    pub rule_birthday: i64,
+    pub birthday_greeting_days_before: i64,
+    pub rule_reactivation: i64,
     pub tiers: Vec<TierThreshold>,
 }
 
@@ -36,6 +42,9 @@ impl Settings {
             "dates_lookahead_days" => 31,
             "reactivation_per_day" => 100,
             "new_lead_target_minutes" => 7 * 24 * 60,
+            "rule_new_lead" | "rule_after_order" | "rule_birthday" | "rule_reactivation" => 1,
+            "birthday_greeting_days_before" => 31,
+            "follow_up_after_order_days" => 365,
             _ => 3650,
         }
     }
@@ -49,6 +58,12 @@ impl Settings {
         "new_lead_target_minutes",
         "reactivation_per_day",
         "dates_lookahead_days",
+        "rule_new_lead",
+        "rule_after_order",
+        "follow_up_after_order_days",
+        "rule_birthday",
+        "birthday_greeting_days_before",
+        "rule_reactivation",
     ];
 }
 

@@ -296,7 +296,30 @@ impl Store {
                 fields,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut lines: Vec<HistoryLine> = rows.collect::<Result<_, _>>()?;
+        // Tiers are derived, so their changes are kept beside the log, not in it.
+        let tiers = self
+            .conn
+            .prepare_cached(
+                "SELECT at, tier_from, tier_to FROM tier_changes WHERE client_id = ?1
+                 ORDER BY at DESC LIMIT 100",
+            )?
+            .query_map([client_id], |r| {
+                Ok(HistoryLine {
+                    at: DateTime::from_timestamp_millis(r.get(0)?).unwrap_or_default(),
+                    actor: None,
+                    entity: "tier".into(),
+                    op: "change".into(),
+                    fields: serde_json::json!({
+                        "from": r.get::<_, Option<String>>(1)?,
+                        "to": r.get::<_, Option<String>>(2)?,
+                    }),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        lines.extend(tiers);
+        lines.sort_by_key(|l| std::cmp::Reverse(l.at));
+        Ok(lines)
     }
 
     fn manager_logins_by_uuid(&self) -> StoreResult<Vec<(String, String)>> {

@@ -178,6 +178,11 @@ impl Store {
         if actor.role == Role::Admin && options.managers <= 5 {
             manager_ids.push(actor.id);
         }
+        let first_new: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
+                    r.get(0)
+                })?;
         let mut made = 0;
         // A bulk load touches many index pages; a larger cache for its duration only.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
@@ -194,6 +199,12 @@ impl Store {
             made += batch;
             progress(made);
         }
+        super::tiers::recompute_tiers(
+            &self.conn,
+            &self.settings,
+            chrono::Utc::now(),
+            Some((first_new, i64::MAX)),
+        )?;
         self.conn.pragma_update(None, "cache_size", -2_000)?;
         summary.clients = made;
         Ok(summary)

@@ -17,6 +17,10 @@ pub enum StoreError {
     NoSuchClient(String),
     #[error("{}", tr_value("error.no_such_manager", .0))]
     NoSuchManager(String),
+    #[error("{}", tr_value("error.no_such_segment", .0))]
+    NoSuchSegment(String),
+    #[error(transparent)]
+    Filter(#[from] crate::domain::filter::FilterError),
     #[error("{}", tr_value("error.login_taken", .0))]
     LoginTaken(String),
     #[error("{}", tr_value("error.login_invalid", .0))]

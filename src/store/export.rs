@@ -10,7 +10,6 @@ use super::error::StoreResult;
 use super::listing::{Cursor, ListQuery};
 use super::{Store, Viewer};
 use crate::domain::money::minor_to_plain;
-use crate::domain::segments::Segment;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -33,10 +32,11 @@ pub enum ExportFormat {
     Vcard,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     pub format: ExportFormat,
-    pub segment: Option<Segment>,
+    /// Which clients: a segment filter (empty for all).
+    pub filter: crate::domain::filter::Filter,
     /// Only clients with an e-mail and a marketing consent (not archived).
     pub mailing: bool,
 }
@@ -113,7 +113,7 @@ impl Store {
         out: &mut dyn Write,
     ) -> StoreResult<usize> {
         let query = ListQuery {
-            segment: options.segment,
+            filter: options.filter.clone(),
             ..ListQuery::default()
         };
         let mut sink = Sink::open(options.format, out)?;

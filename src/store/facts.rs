@@ -30,7 +30,7 @@ pub fn display_name(
     }
 }
 
-pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -> StoreResult<()> {
+pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) -> StoreResult<()> {
     let row = conn
         .prepare_cached(
             "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted, manager_id, search_rowid
@@ -97,11 +97,14 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
     let last_contact_at: Option<i64> = conn
         .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0")?
         .query_row([client_id], |r| r.get(0))?;
-    let next_contact_at: Option<i64> = conn
+    let (next_contact_at, next_contact_rule): (Option<i64>, Option<String>) = conn
         .prepare_cached(
-            "SELECT min(due_at) FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL",
+            "SELECT due_at, rule FROM scheduled_contacts WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL
+             ORDER BY due_at LIMIT 1",
         )?
-        .query_row([client_id], |r| r.get(0))?;
+        .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((None, None));
     let has_requisites: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM requisites WHERE client_id = ?1 AND deleted = 0
@@ -137,7 +140,10 @@ pub fn refresh_client(conn: &Connection, client_id: i64, _settings: &Settings) -
         has_requisites,
         marketing_consent,
     ])?;
+    conn.prepare_cached("UPDATE clients SET next_contact_rule = ?2 WHERE id = ?1")?
+        .execute(params![client_id, next_contact_rule])?;
 
+    super::tiers::refresh_tier(conn, client_id, settings, chrono::Utc::now())?;
     if let Some(old) = old_rowid {
         conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
             .execute([old])?;

@@ -15,6 +15,8 @@ pub struct ListQuery {
     /// What was typed in the search box (any part of a name, phone, e-mail, tag).
     pub search: String,
     pub segment: Option<Segment>,
+    /// A segment filter (`tier:gold city:Москва`); empty for none.
+    pub filter: crate::domain::filter::Filter,
     /// Restricts a lead's or admin's list to one manager's clients.
     pub manager: Option<String>,
 }
@@ -54,6 +56,8 @@ pub struct ClientRow {
     pub manager: String,
     pub manager_name: String,
     pub forgotten: bool,
+    /// Loyalty tier code (by the last 12 months' spend), if any.
+    pub tier: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -66,7 +70,7 @@ pub struct Page {
 const ROW_COLUMNS: &str = "c.number, c.display_name, c.kind, c.company, c.primary_phone, c.city, c.next_contact_at,
     c.last_order_at, c.orders_count, c.total_spent_minor, m.login, m.name, c.archived_at IS NOT NULL,
     c.has_requisites, c.has_email, c.marketing_consent, c.forgotten_at IS NOT NULL, c.sort_name, c.id,
-    c.search_rowid";
+    c.search_rowid, c.tier";
 
 /// The SQL condition of a segment; `?` placeholders take the values returned with it.
 fn segment_condition(
@@ -175,6 +179,7 @@ impl Store {
                 manager_name: r.get(11)?,
                 segment: base_type(&facts, now, &self.settings),
                 forgotten: r.get(16)?,
+                tier: r.get(20)?,
             });
         }
         let next = if rows.len() > limit {
@@ -232,8 +237,17 @@ impl Store {
             values.push(Value::Integer(id));
         }
         let (segment_sql, segment_values) = segment_condition(query.segment, &self.settings, now);
-        conditions.push(segment_sql);
-        values.extend(segment_values);
+        // A filter that names a base type decides on archived clients itself.
+        if query.segment.is_some() || !query.filter.speaks_of_archived() {
+            conditions.push(segment_sql);
+            values.extend(segment_values);
+        }
+        if !query.filter.is_empty() {
+            conditions.push(super::segments::filter_condition(
+                &query.filter,
+                self.settings.active_window_days,
+            ));
+        }
         let mut by_rowid = false;
         let from = match plan(&query.search) {
             SearchPlan::Match(expr) => {

@@ -11,6 +11,7 @@ pub mod dupes;
 pub mod error;
 pub mod export;
 mod facts;
+pub mod follow_up;
 pub mod import;
 pub mod listing;
 pub mod managers;
@@ -19,7 +20,9 @@ pub mod people;
 pub mod quality;
 pub mod schema;
 mod search;
+pub mod segments;
 pub mod settings;
+mod tiers;
 pub mod today;
 mod write;
 
@@ -87,6 +90,7 @@ impl Store {
         // Statement journals (a multi-row INSERT of a bulk load needs one) and sorts in
         // memory: a temporary file cost a bulk import a tenth of its time in writes.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        segments::register_fold(&conn)?;
         schema::migrate(&mut conn)?;
         let mut store = Store {
             conn,

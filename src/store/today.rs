@@ -3,8 +3,10 @@
 
 use super::activity::local_instant;
 use super::error::StoreResult;
+use super::segments::filter_condition;
 use super::{Store, Viewer};
 use crate::domain::dates::age_on;
+use crate::domain::filter::Filter;
 use crate::domain::schedule::{
     next_occurrence, order_dates, order_due_today, ClientRef, DateItem, DateKind, DueContact,
     NewLead, ProspectItem, ReactivationItem, Section, Today,
@@ -52,6 +54,18 @@ fn millis(t: DateTime<Utc>) -> i64 {
 impl Store {
     /// The viewer's day on `date` (their own clients), as SPEC §3 composes it.
     pub fn today_for(&self, viewer: &Viewer, date: NaiveDate) -> StoreResult<Today> {
+        self.today_in(viewer, date, &Filter::default())
+    }
+
+    /// The day of a segment of the viewer's clients (`schedule --segment`).
+    pub fn today_in(
+        &self,
+        viewer: &Viewer,
+        date: NaiveDate,
+        filter: &Filter,
+    ) -> StoreResult<Today> {
+        let scope = filter_condition(filter, self.settings.active_window_days);
+        let scope = scope.as_str();
         let now = Utc::now();
         let day_start = local_instant(date, NaiveTime::MIN);
         let day_end = local_instant(date + Duration::days(1), NaiveTime::MIN);
@@ -63,9 +77,11 @@ impl Store {
         let new_leads = {
             let target = settings.new_lead_target_minutes;
             let items = self.rows(
+                scope,
                 &format!(
                     "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
-                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL AND c.next_contact_at IS NULL
+                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
+                       AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
                        AND c.created_at < ?2 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
                 ),
                 params![me, millis(day_end)],
@@ -76,8 +92,10 @@ impl Store {
                 },
             )?;
             let total = self.count(
+                scope,
                 "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL
-                 AND c.archived_at IS NULL AND c.next_contact_at IS NULL AND c.created_at < ?2",
+                 AND c.archived_at IS NULL AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
+                 AND c.created_at < ?2",
                 params![me, millis(day_end)],
             )?;
             section(items, total)
@@ -90,7 +108,7 @@ impl Store {
                  JOIN scheduled_contacts s ON s.id = (SELECT id FROM scheduled_contacts
                      WHERE client_id = c.id AND deleted = 0 AND done_at IS NULL ORDER BY due_at LIMIT 1)
                  WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
-                   AND c.next_contact_at IS NOT NULL AND {range}
+                   AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND {range}
                  ORDER BY c.next_contact_at LIMIT {limit}"
             )
         };
@@ -108,18 +126,21 @@ impl Store {
         };
         let overdue = section(
             self.rows(
+                scope,
                 &due_sql("c.next_contact_at < ?2", SECTION_LIMIT),
                 params![me, millis(overdue_before)],
                 due_contact,
             )?,
             self.count(
+                scope,
                 "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
-                 AND c.next_contact_at IS NOT NULL AND c.next_contact_at < ?2",
+                 AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at < ?2",
                 params![me, millis(overdue_before)],
             )?,
         );
         let mut due_today = section(
             self.rows(
+                scope,
                 &due_sql(
                     "c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
                     DAY_LIMIT,
@@ -130,14 +151,15 @@ impl Store {
             0,
         );
         due_today.total = self.count(
+                scope,
             "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
-             AND c.next_contact_at IS NOT NULL AND c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
+             AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
             params![me, millis(overdue_before.max(day_start)), millis(day_end)],
         )?;
         let local_offset = Local.offset_from_utc_datetime(&day_start.naive_utc()).fix();
         order_due_today(&mut due_today.items, date, local_offset);
 
-        let dates = self.dates_for(me, date)?;
+        let dates = self.dates_for(scope, me, date)?;
 
         let prospects_at_limit = {
             let cutoff = local_instant(
@@ -149,6 +171,7 @@ impl Store {
                  AND c.created_at < ?2 AND (c.put_off_until IS NULL OR c.put_off_until <= ?3)";
             section(
                 self.rows(
+                scope,
                     &format!(
                         "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
                          WHERE {condition} ORDER BY c.created_at LIMIT {SECTION_LIMIT}"
@@ -159,13 +182,14 @@ impl Store {
                         Ok(ProspectItem { client: client_ref(r)?, created, age_days: (date - created).num_days() })
                     },
                 )?,
-                self.count(&format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
+                self.count(scope, &format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
             )
         };
 
         let to_reactivate = {
             let cutoff = millis(day_start - Duration::days(settings.active_window_days));
             let items = self.rows(
+                scope,
                 &format!(
                     "SELECT {CLIENT_COLUMNS}, c.last_order_at, c.total_spent_minor,
                        (SELECT coalesce(i.summary, i.outcome) FROM interactions i
@@ -201,7 +225,7 @@ impl Store {
     }
 
     /// Birthdays and relatives' dates from `date` to the look-ahead.
-    fn dates_for(&self, me: i64, date: NaiveDate) -> StoreResult<Section<DateItem>> {
+    fn dates_for(&self, scope: &str, me: i64, date: NaiveDate) -> StoreResult<Section<DateItem>> {
         let days: Vec<NaiveDate> = (0..=self.settings.dates_lookahead_days)
             .map(|d| date + Duration::days(d))
             .collect();
@@ -218,6 +242,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let mut items = self.rows(
+                scope,
             &format!(
                 "SELECT {CLIENT_COLUMNS}, c.birthday FROM clients c JOIN managers m ON m.id = c.manager_id
                  WHERE c.birthday_md IN ({list}) AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
@@ -231,6 +256,7 @@ impl Store {
             },
         )?;
         items.extend(self.rows(
+                scope,
             &format!(
                 // CROSS JOIN keeps the day's few dates as the outer loop; otherwise the
                 // planner walks all of the manager's clients.
@@ -260,20 +286,37 @@ impl Store {
 
     fn rows<T>(
         &self,
+        scope: &str,
         sql: &str,
         params: impl rusqlite::Params,
         map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut stmt = self.conn.prepare_cached(&scoped(sql, scope))?;
         let rows = stmt.query_map(params, map)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn count(&self, from_where: &str, params: impl rusqlite::Params) -> StoreResult<u64> {
+    fn count(
+        &self,
+        scope: &str,
+        from_where: &str,
+        params: impl rusqlite::Params,
+    ) -> StoreResult<u64> {
+        let from_where = scoped(from_where, scope);
         let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {COUNT_CAP})");
         Ok(self
             .conn
             .prepare_cached(&sql)?
             .query_row(params, |r| r.get::<_, i64>(0))? as u64)
+    }
+}
+
+/// Every query of Today reads live clients (`c.deleted = 0`, once each); a segment
+/// narrows each of them there, so that its sections and counts agree.
+fn scoped(sql: &str, scope: &str) -> String {
+    if scope == "1" {
+        sql.to_string()
+    } else {
+        sql.replacen("c.deleted = 0", &format!("c.deleted = 0 AND {scope}"), 1)
     }
 }

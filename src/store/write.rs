@@ -30,6 +30,7 @@ pub(crate) enum Entity {
     ScheduledContact,
     Consent,
     Setting,
+    Segment,
 }
 
 impl Entity {
@@ -48,6 +49,7 @@ impl Entity {
             Entity::ScheduledContact => "scheduled_contact",
             Entity::Consent => "consent",
             Entity::Setting => "setting",
+            Entity::Segment => "segment",
         }
     }
 
@@ -66,6 +68,7 @@ impl Entity {
             Entity::ScheduledContact => "scheduled_contacts",
             Entity::Consent => "consents",
             Entity::Setting => "settings",
+            Entity::Segment => "segments",
         }
     }
 
@@ -151,10 +154,12 @@ impl Entity {
                 "purpose",
                 "agreed",
                 "rule",
+                "rule_ref",
                 "done_at",
             ],
             Entity::Consent => &["client_id", "purpose", "status", "form", "given_on", "note"],
             Entity::Setting => &["key", "value"],
+            Entity::Segment => &["name", "filter"],
         }
     }
 }
@@ -210,6 +215,10 @@ pub(crate) struct Writer<'a> {
     numbering: Option<(i64, String)>,
     /// Rows of a bulk load waiting to be written together.
     queue: bulk::Queue,
+    /// What the follow-up rules look at when the transaction ends: new clients, and
+    /// new orders (client, order UUID, when ordered).
+    new_clients: Vec<i64>,
+    new_orders: Vec<(i64, String, i64)>,
 }
 
 impl<'a> Writer<'a> {
@@ -236,6 +245,8 @@ impl<'a> Writer<'a> {
             defer_facts: false,
             numbering: None,
             queue: bulk::Queue::default(),
+            new_clients: Vec::new(),
+            new_orders: Vec::new(),
         })
     }
 
@@ -322,6 +333,7 @@ impl<'a> Writer<'a> {
         let id = self.tx.last_insert_rowid();
         let client_id = self.client_of(entity, id, fields);
         self.log(entity, uuid, client_id, Op::Insert, fields)?;
+        self.note_for_rules(entity, id, uuid, client_id, fields);
         if let Some(client) = client_id {
             self.touch(client);
         }
@@ -405,6 +417,28 @@ impl<'a> Writer<'a> {
         self.log(Entity::Client, &uuid, Some(client_id), Op::Forget, &[])?;
         self.touch(client_id);
         Ok(())
+    }
+
+    /// Remembers a new client or a counted order for the follow-up rules.
+    fn note_for_rules(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        uuid: &str,
+        client_id: Option<i64>,
+        fields: &Fields<'_>,
+    ) {
+        let field = |name: &str| fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v);
+        match (entity, client_id) {
+            (Entity::Client, _) => self.new_clients.push(id),
+            (Entity::Order, Some(client)) => {
+                let cancelled = matches!(field("status"), Some(Value::Text(s)) if s == "cancelled");
+                if let (Some(Value::Integer(at)), false) = (field("ordered_at"), cancelled) {
+                    self.new_orders.push((client, uuid.to_string(), *at));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Marks a client whose derived facts must be recomputed before commit.
@@ -505,6 +539,13 @@ impl<'a> Writer<'a> {
     /// Refreshes what was touched and returns the clock to keep.
     pub fn finish(mut self) -> StoreResult<Hlc> {
         self.flush_queue()?;
+        if !self.defer_facts {
+            let (clients, orders) = (
+                std::mem::take(&mut self.new_clients),
+                std::mem::take(&mut self.new_orders),
+            );
+            super::follow_up::on_change(&mut self, &clients, &orders)?;
+        }
         if let Some((next_seq, _)) = &self.numbering {
             self.tx.execute(
                 "UPDATE devices SET next_seq = ?1 WHERE uuid = ?2",

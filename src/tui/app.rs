@@ -65,6 +65,8 @@ pub struct ListState {
     /// How many clients the list holds; `None` until counted (see `App::settle`).
     pub total: Option<u64>,
     pub searching: bool,
+    /// The filter of `query.filter` as typed, shown above the list.
+    pub filter_text: String,
 }
 
 /// One line of Today that can be acted on.
@@ -97,6 +99,7 @@ pub enum Modal {
     Import(Box<super::import_dialog::ImportDialog>),
     Dupes(Box<super::dupes_view::DupesView>),
     Quality(Box<crate::store::quality::QualityReport>),
+    Filter(Box<super::filter_bar::FilterBar>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -155,6 +158,8 @@ pub enum Action {
     ShowDupes,
     Dupes(super::dupes_view::DupesInput),
     ShowQuality,
+    OpenFilter,
+    Filter(super::filter_bar::FilterInput),
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
@@ -571,6 +576,15 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Ok(view) => app.modal = Some(Modal::Dupes(Box::new(view))),
             Err(e) => app.fail(e),
         },
+        Action::OpenFilter => match store.saved_segments(&app.viewer) {
+            Ok(segments) => {
+                app.modal = Some(Modal::Filter(Box::new(super::filter_bar::FilterBar::new(
+                    &app.list.filter_text,
+                    segments,
+                ))))
+            }
+            Err(e) => app.fail(e),
+        },
         Action::ShowQuality => match store.quality_report(&app.viewer) {
             Ok(report) => app.modal = Some(Modal::Quality(Box::new(report))),
             Err(e) => app.fail(e),
@@ -582,6 +596,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::ArchiveConfirm
         | Action::Entry(_)
         | Action::Palette(_)
+        | Action::Filter(_)
         | Action::Import(_)
         | Action::Dupes(_) => {}
     }

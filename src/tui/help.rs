@@ -29,6 +29,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "help_keys.open"),
             ("0", "help_keys.all"),
             ("1-6", "help_keys.segments"),
+            ("f", "help_keys.filter"),
             ("Esc", "help_keys.clear_search"),
         ],
     ),

@@ -76,6 +76,18 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             }))
         }
         Some(Modal::Quality(_)) => return Some(Action::Close),
+        Some(Modal::Filter(_)) => {
+            use super::filter_bar::FilterInput;
+            return Some(Action::Filter(match key.code {
+                KeyCode::Esc => FilterInput::Cancel,
+                KeyCode::Enter => FilterInput::Apply,
+                KeyCode::Up => FilterInput::Up,
+                KeyCode::Down => FilterInput::Down,
+                KeyCode::Backspace => FilterInput::Backspace,
+                KeyCode::Char(c) => FilterInput::Char(c),
+                _ => return None,
+            }));
+        }
         Some(Modal::Palette(_)) => {
             return Some(Action::Palette(match key.code {
                 KeyCode::Esc => PaletteInput::Cancel,
@@ -159,6 +171,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Esc => Action::ClearSearch,
         KeyCode::Char('?') | KeyCode::Char(',') | KeyCode::F(1) => Action::ShowHelp,
         KeyCode::Char('n') | KeyCode::Char('т') => Action::NewClient,
+        KeyCode::Char('f') | KeyCode::Char('а') => Action::OpenFilter,
         KeyCode::F(5) | KeyCode::Char('r') | KeyCode::Char('к') => Action::Refresh,
         KeyCode::Char('l') | KeyCode::Char('д') => Action::LogContact,
         KeyCode::Char('a') | KeyCode::Char('ф') => Action::Archive,

@@ -4,6 +4,7 @@ use super::app::App;
 use super::theme;
 use crate::domain::contact::format_phone;
 use crate::domain::dates::format_date;
+use crate::domain::segments::tier_label;
 use crate::i18n::{language, tr, trf};
 use chrono::Local;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,12 +31,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let [search_area, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
 
-    let filter = app
+    let mut filter = app
         .list
         .query
         .segment
         .map(|s| format!("[{}] ", s.label()))
         .unwrap_or_default();
+    if !app.list.filter_text.is_empty() {
+        filter.push_str(&format!("[{}] ", app.list.filter_text));
+    }
     let search_line = if app.list.searching || !app.list.query.search.is_empty() {
         Line::from(vec![
             Span::styled(format!("{filter}/ "), theme::heading()),
@@ -82,6 +86,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let show_segment = room >= 30;
     let show_company = room >= 60;
     let show_next = room >= 48;
+    let show_tier = room >= 56;
     let show_phone = room >= 75;
     let lang = language();
     let mut header = vec![tr("column.number"), tr("column.name")];
@@ -97,6 +102,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     if show_segment {
         header.push(tr("column.segment"));
         widths.push(Constraint::Length(13));
+    }
+    if show_tier {
+        header.push(tr("column.tier"));
+        widths.push(Constraint::Length(8));
     }
     if show_next {
         header.push(tr("tui.next_short"));
@@ -135,6 +144,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         }
         if show_segment {
             texts.push(r.segment.label());
+        }
+        if show_tier {
+            texts.push(r.tier.as_deref().map(tier_label).unwrap_or_default());
         }
         if show_next {
             let next = r

@@ -6,6 +6,7 @@ mod archive_dialog;
 mod card;
 pub mod dupes_view;
 pub mod entry_dialog;
+pub mod filter_bar;
 pub mod form;
 mod help;
 pub mod import_dialog;
@@ -72,9 +73,19 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous(info);
     }));
+    let mut day_started = false;
     let result = (|| -> anyhow::Result<()> {
         while !app.quit {
             terminal.draw(|frame| view::draw(frame, &app))?;
+            // A new day's tiers and follow-ups, after the first frame is on screen.
+            if !day_started {
+                day_started = true;
+                match store.start_day() {
+                    Ok(run) if run != Default::default() => app.reload_today(&store),
+                    Ok(_) => {}
+                    Err(e) => app.fail(e),
+                }
+            }
             // Deferred work (the card of the selection, the list's count) is done
             // when no key is waiting, then the screen is drawn again.
             if app.unsettled() && !event::poll(std::time::Duration::ZERO)? {

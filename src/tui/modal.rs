@@ -183,6 +183,34 @@ pub fn update_modal(
             Action::Close => None,
             _ => Some(Modal::Dupes(view)),
         },
+        Modal::Filter(mut bar) => match action {
+            Action::Filter(super::filter_bar::FilterInput::Cancel) | Action::Close => None,
+            Action::Filter(super::filter_bar::FilterInput::Apply) => {
+                match store.parse_filter(&bar.text) {
+                    Ok(filter) => {
+                        app.list.query.filter = filter;
+                        app.list.filter_text = bar.text.trim().to_string();
+                        app.restart_list(store);
+                        app.reload_card(store);
+                        app.say(if app.list.filter_text.is_empty() {
+                            tr("tui.all_clients")
+                        } else {
+                            tr_value("filter_tui.applied", &app.list.filter_text)
+                        });
+                        None
+                    }
+                    Err(e) => {
+                        bar.error = Some(e.to_string());
+                        Some(Modal::Filter(bar))
+                    }
+                }
+            }
+            Action::Filter(input) => {
+                bar.edit(input);
+                Some(Modal::Filter(bar))
+            }
+            _ => Some(Modal::Filter(bar)),
+        },
         Modal::Quality(report) => match action {
             Action::Close => None,
             _ => Some(Modal::Quality(report)),

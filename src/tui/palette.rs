@@ -43,6 +43,7 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.today"), Action::Focus(Pane::Today)),
         (tr("palette.clients"), Action::Focus(Pane::List)),
         (tr("palette.all"), Action::Segment(None)),
+        (tr("palette.filter"), Action::OpenFilter),
     ];
     for segment in Segment::ALL {
         out.push((

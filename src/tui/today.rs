@@ -40,7 +40,13 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             section: "today.overdue",
             client: c.client.clone(),
             contact_uuid: Some(c.contact_uuid.clone()),
-            detail: format_date(c.due_at.with_timezone(&Local).date_naive(), lang),
+            detail: [
+                format_date(c.due_at.with_timezone(&Local).date_naive(), lang),
+                c.what().unwrap_or_default(),
+            ]
+            .join(" ")
+            .trim()
+            .to_string(),
             urgent: false,
         });
     }
@@ -54,7 +60,7 @@ pub fn entries(today: &Today) -> Vec<TodayEntry> {
             section: "today.due",
             client: c.client.clone(),
             contact_uuid: Some(c.contact_uuid.clone()),
-            detail: [time, c.purpose.clone().unwrap_or_default()]
+            detail: [time, c.what().unwrap_or_default()]
                 .join(" ")
                 .trim()
                 .to_string(),

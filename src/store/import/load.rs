@@ -7,6 +7,7 @@ use super::rows::ImportRow;
 use crate::domain::codes::Stage;
 use crate::domain::dates::month_day;
 use crate::domain::fields::{Field, Value as FieldValue};
+use crate::domain::segments::tier_for;
 use crate::domain::text::fold;
 use crate::i18n::tr;
 use crate::store::clients::{column_of, next_number};
@@ -143,6 +144,12 @@ pub fn create(
         .map(|b| i64::from(month_day(b)));
     let marketing = row.consents.iter().any(|(p, _)| p.code() == "marketing");
     let rowid = search_rowid(manager, id);
+    let year_ago = now - 365 * 86_400_000;
+    let spent_12m: i64 = counted
+        .clone()
+        .filter(|o| o.at_ms >= year_ago)
+        .map(|o| o.amount_minor)
+        .sum();
     let derived: Vec<(&str, Value)> = vec![
         ("id", int(id)),
         ("display_name", text(&name)),
@@ -169,6 +176,8 @@ pub fn create(
         ),
         ("marketing_consent", int(i64::from(marketing))),
         ("search_rowid", int(rowid)),
+        ("spent_12m_minor", int(spent_12m)),
+        ("tier", opt_text(tier_for(spent_12m, w.settings()))),
     ];
     let uuid = uuid::Uuid::now_v7().to_string();
     w.queue_insert(Entity::Client, &uuid, &fields, &derived)?;

@@ -1,0 +1,87 @@
+//! `segment`: filters saved under a name (SPEC §6), and how `--segment` / `--filter`
+//! of other commands are read.
+
+use super::output::{print_json, table};
+use crate::domain::filter::Filter;
+use crate::i18n::{tr, tr_value};
+use crate::store::{Store, StoreResult, Viewer};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum SegmentCommand {
+    Save {
+        name: String,
+        /// The filter, in one or several words: `tier:gold city:Москва last-order:<90d`.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        filter: Vec<String>,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Delete {
+        name: String,
+    },
+}
+
+/// The clients a command works on: a saved segment (or a base type, or a filter
+/// written in place of a name) and a filter, both holding.
+pub fn filter_of(
+    store: &Store,
+    segment: Option<&str>,
+    filter: Option<&str>,
+) -> StoreResult<Filter> {
+    let mut combined = match segment {
+        Some(name) => store.resolve_segment(name)?,
+        None => Filter::default(),
+    };
+    if let Some(text) = filter {
+        combined.terms.extend(store.parse_filter(text)?.terms);
+    }
+    Ok(combined)
+}
+
+pub fn run(store: &mut Store, viewer: &Viewer, cmd: SegmentCommand) -> anyhow::Result<()> {
+    match cmd {
+        SegmentCommand::Save { name, filter } => {
+            store.save_segment(viewer, &name, &filter.join(" "))?;
+            let count = store.count_in_filter(viewer, &store.resolve_segment(&name)?)?;
+            println!(
+                "{}",
+                crate::i18n::trf("segments.saved", &[("name", &name), ("clients", &count)])
+            );
+            Ok(())
+        }
+        SegmentCommand::List { json } => {
+            let segments = store.saved_segments(viewer)?;
+            if json {
+                return print_json(&segments);
+            }
+            if segments.is_empty() {
+                println!("{}", tr("segments.none"));
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = segments
+                .iter()
+                .map(|s| vec![s.name.clone(), s.clients.to_string(), s.filter.clone()])
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &[
+                        tr("segments.column_name"),
+                        tr("segments.column_clients"),
+                        tr("segments.column_filter"),
+                    ],
+                    &rows
+                )
+            );
+            Ok(())
+        }
+        SegmentCommand::Delete { name } => {
+            store.delete_segment(viewer, &name)?;
+            println!("{}", tr_value("segments.deleted", &name));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The filter bar and the saved segments (SPEC §6): a filter typed as on the command
+//! line (`tier:gold city:Москва last-order:<90d`), or a saved segment picked from the
+//! list below it with its live count. Enter applies; the list and its count follow.
+
+use super::theme;
+use crate::i18n::{tr, trf};
+use crate::store::segments::SavedSegment;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterBar {
+    pub text: String,
+    /// Why the text did not read (names the bad term).
+    pub error: Option<String>,
+    /// Saved segments with the viewer's counts, read when the bar opened.
+    pub segments: Vec<SavedSegment>,
+    /// The segment whose filter is in the text, if one was picked.
+    pub selected: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterInput {
+    Char(char),
+    Backspace,
+    Up,
+    Down,
+    Apply,
+    Cancel,
+}
+
+impl FilterBar {
+    pub fn new(text: &str, segments: Vec<SavedSegment>) -> FilterBar {
+        FilterBar {
+            text: text.to_string(),
+            selected: segments.iter().position(|s| s.filter == text),
+            segments,
+            error: None,
+        }
+    }
+
+    /// Typing edits the text; ↑↓ pick a saved segment and put its filter in the text.
+    pub fn edit(&mut self, input: FilterInput) {
+        match input {
+            FilterInput::Char(c) => {
+                self.text.push(c);
+                self.selected = None;
+            }
+            FilterInput::Backspace => {
+                self.text.pop();
+                self.selected = None;
+            }
+            FilterInput::Down | FilterInput::Up if !self.segments.is_empty() => {
+                let last = self.segments.len() - 1;
+                let next = match (input, self.selected) {
+                    (FilterInput::Down, None) => 0,
+                    (FilterInput::Down, Some(i)) => (i + 1).min(last),
+                    (_, None) | (_, Some(0)) => 0,
+                    (_, Some(i)) => i - 1,
+                };
+                self.selected = Some(next);
+                self.text = self.segments[next].filter.clone();
+            }
+            _ => {}
+        }
+        self.error = None;
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &FilterBar) {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("> ", theme::heading()),
+            Span::raw(bar.text.clone()),
+            Span::styled("▏", theme::heading()),
+        ]),
+        match &bar.error {
+            Some(error) => Line::from(Span::styled(error.clone(), theme::error())),
+            None => Line::from(Span::styled(tr("filter_tui.hint"), theme::dim())),
+        },
+        Line::default(),
+    ];
+    if bar.segments.is_empty() {
+        lines.push(Line::from(Span::styled(
+            tr("filter_tui.no_segments"),
+            theme::dim(),
+        )));
+    } else {
+        lines.push(Line::from(Span::styled(
+            tr("filter_tui.segments"),
+            theme::heading(),
+        )));
+        for (i, segment) in bar.segments.iter().enumerate() {
+            let text = trf(
+                "filter_tui.segment_line",
+                &[
+                    ("name", &segment.name),
+                    ("clients", &segment.clients),
+                    ("filter", &segment.filter),
+                ],
+            );
+            let style = if bar.selected == Some(i) {
+                theme::selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        tr("filter_tui.keys"),
+        theme::dim(),
+    )));
+    let popup = super::centered(area, 76, lines.len() as u16 + 4);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme::focused_border())
+                .title(Span::styled(tr("filter_tui.title"), theme::title())),
+        ),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(name: &str, filter: &str) -> SavedSegment {
+        SavedSegment {
+            name: name.into(),
+            filter: filter.into(),
+            clients: 3,
+        }
+    }
+
+    #[test]
+    fn arrows_pick_a_saved_segment_and_typing_leaves_it() {
+        let mut bar = FilterBar::new("", vec![saved("a", "tier:gold"), saved("b", "city:Омск")]);
+        bar.edit(FilterInput::Down);
+        bar.edit(FilterInput::Down);
+        assert_eq!((bar.selected, bar.text.as_str()), (Some(1), "city:Омск"));
+        bar.edit(FilterInput::Up);
+        assert_eq!(bar.text, "tier:gold");
+        bar.edit(FilterInput::Char(' '));
+        assert_eq!(bar.selected, None);
+        assert_eq!(
+            FilterBar::new("tier:gold", bar.segments.clone()).selected,
+            Some(0)
+        );
+    }
+}
