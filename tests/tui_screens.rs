@@ -159,3 +159,30 @@ fn help_screen() {
     app.modal = Some(Modal::Help(0));
     insta::assert_snapshot!(render(&app, 100, 30));
 }
+
+#[test]
+fn filter_bar_with_saved_segments_over_the_list_at_80x24() {
+    use clientbook::store::segments::SavedSegment;
+    use clientbook::tui::filter_bar::{FilterBar, FilterInput};
+    let mut app = app();
+    app.list.filter_text = "tier:gold".into();
+    let mut bar = FilterBar::new(
+        "",
+        vec![
+            SavedSegment {
+                name: "Золото Москвы".into(),
+                filter: "tier:gold city:Москва last-order:<90d".into(),
+                clients: 2,
+            },
+            SavedSegment {
+                name: "Спящие VIP".into(),
+                filter: "type:sleeping tier:vip".into(),
+                clients: 14,
+            },
+        ],
+    );
+    bar.edit(FilterInput::Down);
+    bar.error = Some("условие фильтра «colour:red»: неизвестное условие".into());
+    app.modal = Some(clientbook::tui::app::Modal::Filter(Box::new(bar)));
+    insta::assert_snapshot!(render(&app, 80, 24));
+}

@@ -31,6 +31,9 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_as_device(&dir.path().join("base.db"), "device-a").unwrap();
     let boss = store.init("boss", "Boss").unwrap();
+    // These tests are about the contacts they plan themselves; the new-lead rule's
+    // contacts have tests of their own (tests/segments_rules.rs).
+    store.set_setting(&boss, "rule_new_lead", "0").unwrap();
     let alice = store
         .add_manager(&boss, "alice", "Алиса", Role::Manager)
         .unwrap();
@@ -791,4 +794,63 @@ fn history_says_who_changed_the_phone_and_when() {
     assert!(entries
         .iter()
         .any(|e| e.what == clientbook::i18n::tr("history.client_insert")));
+}
+
+#[test]
+fn the_filter_bar_narrows_the_list_and_names_a_bad_term() {
+    use clientbook::tui::filter_bar::FilterInput;
+    let mut f = fixture();
+    let gold = add(&mut f.store, &f.alice, "Золотов Илья", None);
+    f.store
+        .add_order(
+            &f.alice,
+            &gold,
+            &NewOrder {
+                amount_minor: 15_000_000,
+                currency: "RUB".into(),
+                date: None,
+                items: 1,
+                status: clientbook::domain::codes::OrderStatus::Completed,
+            },
+        )
+        .unwrap();
+    let mut app = App::load(&f.store, f.alice.clone(), Local::now().date_naive());
+    update(&mut app, Action::OpenFilter, &mut f.store);
+    assert!(matches!(app.modal, Some(Modal::Filter(_))));
+    for c in "tier:gold colour:red".chars() {
+        update(&mut app, Action::Filter(FilterInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
+    match &app.modal {
+        Some(Modal::Filter(bar)) => {
+            assert!(bar.error.as_deref().unwrap_or("").contains("colour:red"))
+        }
+        other => panic!("the bar closed on a bad term: {other:?}"),
+    }
+    for _ in " colour:red".chars() {
+        update(
+            &mut app,
+            Action::Filter(FilterInput::Backspace),
+            &mut f.store,
+        );
+    }
+    update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
+    assert!(app.modal.is_none());
+    app.settle(&f.store);
+    let names: Vec<&str> = app.list.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Золотов Илья"]);
+    assert_eq!(app.list.total, Some(1));
+    assert_eq!(app.list.rows[0].tier.as_deref(), Some("gold"));
+    // An empty filter shows everyone again.
+    update(&mut app, Action::OpenFilter, &mut f.store);
+    for _ in "tier:gold".chars() {
+        update(
+            &mut app,
+            Action::Filter(FilterInput::Backspace),
+            &mut f.store,
+        );
+    }
+    update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
+    app.settle(&f.store);
+    assert!(app.list.rows.len() > 1);
 }
