@@ -98,6 +98,12 @@ fn a_saved_segment_of_three_criteria_lists_exactly_its_clients() {
         .collect();
     assert_eq!(sorted(exported), expected);
 
+    // A negated term keeps the clients the field is blank for.
+    let nowhere = sb.add_client("alice", &["--name", "Лев Бездомный"]);
+    let not_moscow = numbers(&sb.list("alice", &["--filter", "-city:москва"]));
+    assert!(not_moscow.contains(&nowhere) && not_moscow.contains(&gold_elsewhere));
+    assert!(!not_moscow.contains(&gold_quiet) && !not_moscow.contains(&silver_quiet));
+
     // The tier is in the list.
     let rows = sb.list("alice", &["--filter", "tier:gold"]);
     assert_eq!(rows.len(), 4);

@@ -291,6 +291,35 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     })?;
     figures.push(figure("bench.today", today, 5.0, false));
 
+    // Segment counts (SPEC §6, issue budget ≤ 50 ms for one manager), by several
+    // kinds of criteria: indexed (tier), joined (tag), computed (age, city folding).
+    let filter_texts = [
+        "tier:gold",
+        "tier:gold city:Москва last-order:<90d",
+        "type:sleeping spent:10000..",
+        "age:30..45 birthday:12",
+        "tag:vip",
+        "consent:marketing last-contact:<6m",
+    ];
+    let filters = filter_texts
+        .map(|text| store.parse_filter(text))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut per_filter = vec![0.0_f64; filters.len()];
+    let segment_count = measure(filters.len() * 5, |i| {
+        let start = Instant::now();
+        store.count_in_filter(&viewer, &filters[i % filters.len()])?;
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        per_filter[i % filters.len()] = per_filter[i % filters.len()].max(ms);
+        Ok(())
+    })?;
+    if args.detail {
+        for (text, ms) in filter_texts.iter().zip(&per_filter) {
+            eprintln!("{ms:8.2} ms  segment {text}");
+        }
+    }
+    figures.push(figure("bench.segment_count", segment_count, 50.0, false));
+
     // Typing in the search box and scrolling, as the interface does them: update the
     // state through `update`, then draw the frame.
     let mut app = App::load(&store, viewer.clone(), super::today());

@@ -54,7 +54,7 @@ pub enum ClientCommand {
     List {
         #[arg(long, value_name = "NAME")]
         segment: Option<String>,
-        #[arg(long, value_name = "FILTER")]
+        #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
         filter: Option<String>,
         #[arg(long)]
         search: Option<String>,

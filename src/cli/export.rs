@@ -15,7 +15,7 @@ pub struct ExportArgs {
     pub excel: bool,
     #[arg(long)]
     pub segment: Option<String>,
-    #[arg(long, value_name = "FILTER")]
+    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     #[arg(long)]
     pub mailing: bool,

@@ -16,7 +16,7 @@ pub struct ScheduleArgs {
     pub date: Option<String>,
     #[arg(long, value_name = "NAME")]
     pub segment: Option<String>,
-    #[arg(long, value_name = "FILTER")]
+    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
     pub filter: Option<String>,
     #[arg(long)]
     pub json: bool,

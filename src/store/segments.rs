@@ -135,11 +135,13 @@ pub(crate) fn filter_condition(filter: &Filter, active_days: i64) -> String {
         .iter()
         .map(|term| {
             let sql = criterion_sql(&term.criterion, today, now, active_days);
-            // NULL is neither in nor out of a condition; a negated term keeps it out.
+            // A condition on a blank field is NULL, which WHERE leaves out: right for
+            // a term, wrong for its negation (no city is "not in Москва"). Positive
+            // terms stay bare so that SQLite can use an index on them.
             if term.negated {
                 format!("coalesce(NOT ({sql}), 1)")
             } else {
-                format!("coalesce({sql}, 0)")
+                format!("({sql})")
             }
         })
         .collect();
