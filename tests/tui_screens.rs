@@ -166,6 +166,7 @@ fn filter_bar_with_saved_segments_over_the_list_at_80x24() {
     use clientbook::tui::filter_bar::{FilterBar, FilterInput};
     let mut app = app();
     app.list.filter_text = "tier:gold".into();
+    app.list.filter_label = "tier:gold".into();
     let mut bar = FilterBar::new(
         "",
         vec![

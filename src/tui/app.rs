@@ -65,8 +65,10 @@ pub struct ListState {
     /// How many clients the list holds; `None` until counted (see `App::settle`).
     pub total: Option<u64>,
     pub searching: bool,
-    /// The filter of `query.filter` as typed, shown above the list.
+    /// The filter of `query.filter` as typed.
     pub filter_text: String,
+    /// What the list's head says of the filter: the saved segment's name, or the text.
+    pub filter_label: String,
 }
 
 /// One line of Today that can be acted on.

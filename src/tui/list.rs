@@ -31,15 +31,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let [search_area, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
 
-    let mut filter = app
+    let filter = app
         .list
         .query
         .segment
         .map(|s| format!("[{}] ", s.label()))
         .unwrap_or_default();
-    if !app.list.filter_text.is_empty() {
-        filter.push_str(&format!("[{}] ", app.list.filter_text));
-    }
+    // The count first: a long filter is cut, the number never.
+    let filter_after = if app.list.filter_text.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", app.list.filter_label)
+    };
     let search_line = if app.list.searching || !app.list.query.search.is_empty() {
         Line::from(vec![
             Span::styled(format!("{filter}/ "), theme::heading()),
@@ -62,6 +65,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
                 ),
                 theme::dim(),
             ),
+            Span::styled(filter_after, theme::heading()),
         ])
     };
     frame.render_widget(Paragraph::new(search_line), search_area);
@@ -84,7 +88,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     };
     // A narrow pane keeps the name readable: the segment goes before the name is cut.
     let show_segment = room >= 30;
-    let show_company = room >= 60;
+    let show_company = room >= 90;
     let show_next = room >= 48;
     let show_tier = room >= 56;
     let show_phone = room >= 75;

@@ -190,6 +190,10 @@ pub fn update_modal(
                     Ok(filter) => {
                         app.list.query.filter = filter;
                         app.list.filter_text = bar.text.trim().to_string();
+                        app.list.filter_label = bar
+                            .selected
+                            .and_then(|i| bar.segments.get(i))
+                            .map_or_else(|| app.list.filter_text.clone(), |s| s.name.clone());
                         app.restart_list(store);
                         app.reload_card(store);
                         app.say(if app.list.filter_text.is_empty() {
