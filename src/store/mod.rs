@@ -17,6 +17,7 @@ pub mod managers;
 pub mod paths;
 pub mod people;
 pub mod quality;
+pub mod reports;
 pub mod schema;
 mod search;
 pub mod settings;
