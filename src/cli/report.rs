@@ -1,10 +1,14 @@
-//! `report`: reports on your clients. `quality` now; funnel, sources and metrics come
-//! with the reports issue.
+//! `report`: data quality, and the reports of SPEC §6 — metrics, the funnel and lead
+//! sources — for your clients or, with `--team`, everyone's with a row per manager.
 
 use super::output::{print_json, table};
-use crate::i18n::{tr, trf};
+use crate::domain::codes::{ArchiveReason, Source, Stage};
+use crate::domain::dates::{format_date, parse_date};
+use crate::domain::money::format_money;
+use crate::i18n::{language, tr, trf, Lang};
+use crate::store::reports::{Metrics, MetricsReport, ReportOptions};
 use crate::store::{Store, Viewer};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -12,34 +16,125 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    Metrics(PeriodArgs),
+    Funnel(PeriodArgs),
+    Sources(PeriodArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub team: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl PeriodArgs {
+    /// The period asked for; by default the last 30 days up to today.
+    fn options(&self) -> anyhow::Result<ReportOptions> {
+        let today = super::today();
+        let to = match &self.to {
+            Some(raw) => parse_date(raw, today)?,
+            None => today,
+        };
+        let from = match &self.from {
+            Some(raw) => parse_date(raw, today)?,
+            None => ReportOptions::last_30_days(to).from,
+        };
+        Ok(ReportOptions {
+            team: self.team,
+            ..ReportOptions::new(from, to)
+        })
+    }
 }
 
 pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result<()> {
     match cmd {
-        ReportCommand::Quality { json } => {
-            let report = store.quality_report(viewer)?;
-            if json {
+        ReportCommand::Quality { json } => quality(store, viewer, json),
+        ReportCommand::Metrics(args) => {
+            let report = store.metrics_report(viewer, &args.options()?)?;
+            if args.json {
                 return print_json(&report);
             }
-            println!("{}", trf("quality.header", &[("clients", &report.clients)]));
+            print_metrics(&report);
+            Ok(())
+        }
+        ReportCommand::Funnel(args) => {
+            let options = args.options()?;
+            let report = store.funnel_report(viewer, &options)?;
+            if args.json {
+                return print_json(&report);
+            }
+            println!("{}", period_line(&options, report.team));
             let rows: Vec<Vec<String>> = report
-                .issues
+                .stages
                 .iter()
-                .map(|i| {
-                    let mut numbers = i.numbers.join(", ");
-                    if i.clients as usize > i.numbers.len() {
-                        numbers.push_str(", …");
-                    }
-                    vec![i.issue.label(), i.clients.to_string(), numbers]
+                .map(|s| {
+                    vec![
+                        Stage::from_code(&s.stage).map_or(s.stage.clone(), |st| st.label()),
+                        s.at_stage.to_string(),
+                        s.reached.to_string(),
+                        pct(s.conversion_pct),
+                    ]
+                })
+                .chain(std::iter::once(vec![
+                    Stage::Lost.label(),
+                    report.lost.to_string(),
+                    String::new(),
+                    String::new(),
+                ]))
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &[
+                        tr("report.stage"),
+                        tr("report.at_stage"),
+                        tr("report.reached"),
+                        tr("report.stage_conversion"),
+                    ],
+                    &rows
+                )
+            );
+            Ok(())
+        }
+        ReportCommand::Sources(args) => {
+            let options = args.options()?;
+            let report = store.sources_report(viewer, &options)?;
+            if args.json {
+                return print_json(&report);
+            }
+            println!("{}", period_line(&options, report.team));
+            let rows: Vec<Vec<String>> = report
+                .sources
+                .iter()
+                .map(|s| {
+                    vec![
+                        source_label(s.source.as_deref()),
+                        s.leads.to_string(),
+                        s.converted.to_string(),
+                        pct(s.conversion_pct),
+                        money(s.revenue_minor),
+                        money(s.cost_minor),
+                        s.cost_per_acquisition_minor.map_or("—".into(), money),
+                    ]
                 })
                 .collect();
             println!(
                 "{}",
                 table(
                     &[
-                        tr("quality.column_issue"),
-                        tr("quality.column_clients"),
-                        tr("quality.column_numbers")
+                        tr("report.source"),
+                        tr("report.leads"),
+                        tr("report.converted"),
+                        tr("report.conversion"),
+                        tr("report.revenue"),
+                        tr("report.cost"),
+                        tr("report.cpa"),
                     ],
                     &rows
                 )
@@ -47,4 +142,248 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
             Ok(())
         }
     }
+}
+
+fn money(minor: i64) -> String {
+    format_money(minor, "RUB", language())
+}
+
+/// `33.3%` / `33,3 %`; a dash where there is nothing to divide by.
+pub fn pct(value: Option<f64>) -> String {
+    match (value, language()) {
+        (None, _) => "—".into(),
+        (Some(v), Lang::Ru) => format!("{v:.1}\u{a0}%").replace('.', ","),
+        (Some(v), Lang::En) => format!("{v:.1}%"),
+    }
+}
+
+fn decimal(value: Option<f64>, places: usize) -> String {
+    match value {
+        None => "—".into(),
+        Some(v) => {
+            let text = format!("{v:.places$}");
+            if language() == Lang::Ru {
+                text.replace('.', ",")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+fn source_label(code: Option<&str>) -> String {
+    match code {
+        Some(code) => Source::from_code(code).map_or(code.to_string(), |s| s.label()),
+        None => tr("report.no_source"),
+    }
+}
+
+fn reason_label(code: Option<&str>) -> String {
+    match code {
+        Some(code) => ArchiveReason::from_code(code).map_or(code.to_string(), |r| r.label()),
+        None => tr("report.no_reason"),
+    }
+}
+
+fn period_line(options: &ReportOptions, team: bool) -> String {
+    let lang = language();
+    trf(
+        if team {
+            "report.period_team"
+        } else {
+            "report.period"
+        },
+        &[
+            ("from", &format_date(options.from, lang)),
+            ("to", &format_date(options.to, lang)),
+        ],
+    )
+}
+
+/// The metrics of one scope as (name, value) lines, in the order of `report --help`.
+pub fn metric_lines(m: &Metrics) -> Vec<(String, String)> {
+    vec![
+        (tr("report.leads"), m.leads.to_string()),
+        (
+            tr("report.conversion"),
+            format!("{} ({}/{})", pct(m.conversion_pct), m.converted, m.leads),
+        ),
+        (tr("report.orders"), m.orders.to_string()),
+        (tr("report.revenue"), money(m.revenue_minor)),
+        (
+            tr("report.average_check"),
+            m.average_check_minor.map_or("—".into(), money),
+        ),
+        (tr("report.depth"), decimal(m.purchase_depth, 2)),
+        (
+            tr("report.retention"),
+            format!(
+                "{} ({}/{})",
+                pct(m.retention_pct),
+                m.retained,
+                m.previous_buyers
+            ),
+        ),
+        (tr("report.ltv"), m.ltv_minor.map_or("—".into(), money)),
+        (
+            tr("report.nps"),
+            match m.nps {
+                Some(nps) => trf(
+                    "report.nps_value",
+                    &[("nps", &nps), ("scores", &m.nps_scores)],
+                ),
+                None => "—".into(),
+            },
+        ),
+        (
+            tr("report.response"),
+            match m.median_response_minutes {
+                Some(_) => trf(
+                    "report.response_value",
+                    &[("minutes", &decimal(m.median_response_minutes, 1))],
+                ),
+                None => "—".into(),
+            },
+        ),
+        (tr("report.unanswered"), m.unanswered.to_string()),
+    ]
+}
+
+fn print_metrics(report: &MetricsReport) {
+    let options = ReportOptions::new(report.from, report.to);
+    println!("{}", period_line(&options, report.team));
+    let lang = language();
+    println!(
+        "{}",
+        trf(
+            "report.previous",
+            &[
+                ("from", &format_date(report.previous_from, lang)),
+                ("to", &format_date(report.previous_to, lang)),
+            ]
+        )
+    );
+    let rows: Vec<Vec<String>> = metric_lines(&report.totals)
+        .into_iter()
+        .map(|(name, value)| vec![name, value])
+        .collect();
+    println!(
+        "{}",
+        table(&[tr("report.metric"), tr("report.value")], &rows)
+    );
+    println!();
+    let reasons: Vec<Vec<String>> = report
+        .totals
+        .reasons
+        .iter()
+        .map(|r| vec![reason_label(r.reason.as_deref()), r.clients.to_string()])
+        .collect();
+    if reasons.is_empty() {
+        println!("{}", tr("report.no_leaving"));
+    } else {
+        println!(
+            "{}",
+            table(&[tr("report.reason"), tr("report.clients")], &reasons)
+        );
+    }
+    if !report.managers.is_empty() {
+        println!();
+        let rows: Vec<Vec<String>> = report
+            .managers
+            .iter()
+            .map(|row| {
+                let m = &row.metrics;
+                vec![
+                    row.login.clone(),
+                    m.leads.to_string(),
+                    pct(m.conversion_pct),
+                    m.orders.to_string(),
+                    money(m.revenue_minor),
+                    m.average_check_minor.map_or("—".into(), money),
+                    decimal(m.purchase_depth, 2),
+                    pct(m.retention_pct),
+                    m.ltv_minor.map_or("—".into(), money),
+                    m.nps.map_or("—".into(), |n| n.to_string()),
+                    decimal(m.median_response_minutes, 1),
+                    m.unanswered.to_string(),
+                ]
+            })
+            .collect();
+        println!(
+            "{}",
+            table(
+                &[
+                    tr("report.manager"),
+                    tr("report.leads"),
+                    tr("report.conversion_short"),
+                    tr("report.orders"),
+                    tr("report.revenue"),
+                    tr("report.average_check_short"),
+                    tr("report.depth_short"),
+                    tr("report.retention_short"),
+                    tr("report.ltv"),
+                    tr("report.nps"),
+                    tr("report.response_short"),
+                    tr("report.unanswered_short"),
+                ],
+                &rows
+            )
+        );
+    }
+    println!();
+    let months: Vec<Vec<String>> = report
+        .months
+        .iter()
+        .map(|m| {
+            vec![
+                m.month.clone(),
+                m.leads.to_string(),
+                m.orders.to_string(),
+                money(m.revenue_minor),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                tr("report.month"),
+                tr("report.leads"),
+                tr("report.orders"),
+                tr("report.revenue"),
+            ],
+            &months
+        )
+    );
+}
+
+fn quality(store: &Store, viewer: &Viewer, json: bool) -> anyhow::Result<()> {
+    let report = store.quality_report(viewer)?;
+    if json {
+        return print_json(&report);
+    }
+    println!("{}", trf("quality.header", &[("clients", &report.clients)]));
+    let rows: Vec<Vec<String>> = report
+        .issues
+        .iter()
+        .map(|i| {
+            let mut numbers = i.numbers.join(", ");
+            if i.clients as usize > i.numbers.len() {
+                numbers.push_str(", …");
+            }
+            vec![i.issue.label(), i.clients.to_string(), numbers]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                tr("quality.column_issue"),
+                tr("quality.column_clients"),
+                tr("quality.column_numbers")
+            ],
+            &rows
+        )
+    );
+    Ok(())
 }
