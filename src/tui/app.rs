@@ -97,6 +97,7 @@ pub enum Modal {
     Import(Box<super::import_dialog::ImportDialog>),
     Dupes(Box<super::dupes_view::DupesView>),
     Quality(Box<crate::store::quality::QualityReport>),
+    Reports(Box<super::reports_view::ReportsView>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -155,6 +156,8 @@ pub enum Action {
     ShowDupes,
     Dupes(super::dupes_view::DupesInput),
     ShowQuality,
+    /// Metrics, funnel and sources of the last 30 days, computed as the view opens.
+    ShowReports,
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
@@ -575,6 +578,13 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Ok(report) => app.modal = Some(Modal::Quality(Box::new(report))),
             Err(e) => app.fail(e),
         },
+        Action::ShowReports => {
+            let today = chrono::Local::now().date_naive();
+            match super::reports_view::ReportsView::load(store, &app.viewer, today) {
+                Ok(view) => app.modal = Some(Modal::Reports(Box::new(view))),
+                Err(e) => app.fail(e),
+            }
+        }
         Action::LoadDemo
         | Action::Form(_)
         | Action::LogInput(_)
