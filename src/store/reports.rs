@@ -342,7 +342,7 @@ impl Store {
             totals.add(p);
         }
         let managers = if scope.is_none() {
-            queries::manager_names(conn)?
+            let mut rows: Vec<ManagerMetrics> = queries::manager_names(conn)?
                 .into_iter()
                 .filter(|(id, (_, _, deleted))| !deleted || parts.contains_key(id))
                 .map(|(id, (login, name, _))| ManagerMetrics {
@@ -350,7 +350,9 @@ impl Store {
                     name,
                     metrics: parts.get(&id).cloned().unwrap_or_default().metrics(),
                 })
-                .collect()
+                .collect();
+            rows.sort_by(|a, b| a.login.cmp(&b.login));
+            rows
         } else {
             Vec::new()
         };

@@ -120,7 +120,7 @@ fn draw_metrics(frame: &mut Frame<'_>, area: Rect, report: &MetricsReport) {
     let [top, charts] =
         Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(4)]).areas(area);
     let [table_area, reasons_area] =
-        Layout::horizontal([Constraint::Min(40), Constraint::Length(28)])
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(24)])
             .spacing(1)
             .areas(top);
     let rows: Vec<Row<'static>> = lines
@@ -128,7 +128,7 @@ fn draw_metrics(frame: &mut Frame<'_>, area: Rect, report: &MetricsReport) {
         .map(|(name, value)| Row::new(vec![Cell::from(name), Cell::from(value)]))
         .collect();
     frame.render_widget(
-        Table::new(rows, [Constraint::Fill(1), Constraint::Length(16)]).column_spacing(1),
+        Table::new(rows, [Constraint::Fill(1), Constraint::Length(15)]).column_spacing(1),
         table_area,
     );
     let mut reasons: Vec<Row<'static>> = report
@@ -217,9 +217,9 @@ fn draw_funnel(frame: &mut Frame<'_>, area: Rect, report: &FunnelReport) {
         Table::new(
             rows,
             [
+                Constraint::Length(20),
                 Constraint::Length(16),
-                Constraint::Length(16),
-                Constraint::Length(10),
+                Constraint::Length(8),
                 Constraint::Length(20),
             ],
         )
@@ -275,7 +275,7 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, report: &SourcesReport) {
             tr("report.conversion_short"),
             tr("report.revenue"),
             tr("report.cost"),
-            tr("report.cpa"),
+            tr("report.cpa_short"),
         ])),
         area,
     );

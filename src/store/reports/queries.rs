@@ -269,10 +269,11 @@ pub(crate) fn nps_scores(
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64, i64)>> {
-    // Few interactions carry a score: read them by time, then their clients.
+    // Few interactions carry a score: read them by time, then their clients (CROSS
+    // JOIN keeps that order; otherwise a manager's every client is probed).
     let mut sql = Sql::new(&format!(
         "SELECT c.manager_id, sum(i.nps >= 9), sum(i.nps <= 6), count(*)
-         FROM interactions i JOIN clients c ON c.id = i.client_id
+         FROM interactions i CROSS JOIN clients c ON c.id = i.client_id
          WHERE i.deleted = 0 AND i.nps IS NOT NULL AND i.at >= ? AND i.at < ? AND {LIVE}"
     ));
     sql.params
@@ -388,7 +389,8 @@ pub(crate) fn campaign_costs(
         .collect())
 }
 
-/// Every manager's login and name by id (deleted ones too: their clients still count).
+/// Every manager's login, name and whether deleted, by id (deleted ones too: their
+/// clients still count).
 pub(crate) fn manager_names(
     conn: &Connection,
 ) -> StoreResult<BTreeMap<i64, (String, String, bool)>> {
