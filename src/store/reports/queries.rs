@@ -49,12 +49,12 @@ impl Sql {
     /// `FROM managers m CROSS JOIN clients c` limited to the managers in scope and
     /// to live clients: CROSS JOIN keeps the managers outside, so each manager's
     /// clients are read as one range of a `(manager_id, …)` index.
-    fn from_clients(&mut self, scope: Option<i64>, options: &ReportOptions) -> &mut Sql {
-        self.from_clients_joined(scope, options, "", [])
+    fn over_clients(&mut self, scope: Option<i64>, options: &ReportOptions) -> &mut Sql {
+        self.over_clients_joined(scope, options, "", [])
     }
 
-    /// Like [`Sql::from_clients`], with `join` (and its parameters) after the clients.
-    fn from_clients_joined(
+    /// Like [`Sql::over_clients`], with `join` (and its parameters) after the clients.
+    fn over_clients_joined(
         &mut self,
         scope: Option<i64>,
         options: &ReportOptions,
@@ -121,7 +121,7 @@ pub(crate) fn lead_groups(
         ),
         [bounds.end, bounds.start, bounds.end].map(Value::Integer),
     );
-    sql.from_clients(scope, options).push(
+    sql.over_clients(scope, options).push(
         " AND c.created_at >= ? AND c.created_at < ? GROUP BY m.id, c.stage, c.source",
         [bounds.start, bounds.end].map(Value::Integer),
     );
@@ -150,7 +150,7 @@ pub(crate) fn response_waits(
                        WHERE i.client_id = c.id AND i.deleted = 0 AND i.at >= c.created_at)
                       - c.created_at",
     );
-    sql.from_clients(scope, options).push(
+    sql.over_clients(scope, options).push(
         " AND c.created_at >= ? AND c.created_at < ?",
         [bounds.start, bounds.end].map(Value::Integer),
     );
@@ -191,7 +191,7 @@ pub(crate) fn order_figures(
     );
     sql.params
         .extend([bounds.start; 4].into_iter().map(Value::Integer));
-    sql.from_clients_joined(
+    sql.over_clients_joined(
         scope,
         options,
         &format!(
@@ -228,7 +228,7 @@ pub(crate) fn lifetime_value(
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64)>> {
     let mut all = Sql::new("SELECT m.id, count(*), sum(c.total_spent_minor)");
-    all.from_clients(scope, options)
+    all.over_clients(scope, options)
         .push(" AND c.last_order_at IS NOT NULL GROUP BY m.id", []);
     let mut totals: BTreeMap<i64, (i64, i64)> = all
         .rows(conn, |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
@@ -244,7 +244,7 @@ pub(crate) fn lifetime_value(
                        AND o.ordered_at >= ?))"
     ));
     later.params.extend([bounds.end; 2].map(Value::Integer));
-    later.from_clients(scope, options).push(
+    later.over_clients(scope, options).push(
         " AND c.last_order_at >= ? GROUP BY m.id",
         [Value::Integer(bounds.end)],
     );
@@ -296,7 +296,7 @@ pub(crate) fn leaving_reasons(
     bounds: &Bounds,
 ) -> StoreResult<Vec<(i64, Option<String>, i64)>> {
     let mut sql = Sql::new("SELECT m.id, c.archive_reason, count(*)");
-    sql.from_clients(scope, options).push(
+    sql.over_clients(scope, options).push(
         " AND c.archived_at >= ? AND c.archived_at < ? GROUP BY m.id, c.archive_reason",
         [bounds.start, bounds.end].map(Value::Integer),
     );
@@ -331,7 +331,7 @@ pub(crate) fn months(
     let (month, params) = month_of("c.created_at", bounds);
     let mut leads = Sql::new(&format!("SELECT {month} AS month, count(*)"));
     leads.params.extend(params);
-    leads.from_clients(scope, options).push(
+    leads.over_clients(scope, options).push(
         " AND c.created_at >= ? AND c.created_at < ? GROUP BY month",
         [first, last].map(Value::Integer),
     );
@@ -344,7 +344,7 @@ pub(crate) fn months(
     ));
     orders.params.extend(params);
     orders
-        .from_clients_joined(
+        .over_clients_joined(
             scope,
             options,
             &format!(
