@@ -1,6 +1,8 @@
 //! How a client's record reads to a person: the same labelled fields, in the same
 //! order and words, in `client show` and in the card of the interface.
 
+pub mod report;
+
 use crate::domain::call_window::CallWindow;
 use crate::domain::codes::{
     ArchiveReason, Channel, ConsentForm, ConsentPurpose, OrderStatus, Source, Stage,

@@ -98,6 +98,19 @@ fn a_saved_segment_of_three_criteria_lists_exactly_its_clients() {
         .collect();
     assert_eq!(sorted(exported), expected);
 
+    // Reports take the same segment: alice's two clients of it, bob's one.
+    let report = sb.json_as(
+        "alice",
+        &["report", "metrics", "--segment", "Золото Москвы", "--json"],
+    );
+    assert_eq!(report["totals"]["leads"], 2, "{report:#}");
+    assert_eq!(report["totals"]["buyers"], 2, "{report:#}");
+    let report = sb.json_as(
+        "bob",
+        &["report", "metrics", "--segment", "Золото Москвы", "--json"],
+    );
+    assert_eq!(report["totals"]["leads"], 1, "{report:#}");
+
     // A negated term keeps the clients the field is blank for.
     let nowhere = sb.add_client("alice", &["--name", "Лев Бездомный"]);
     let not_moscow = numbers(&sb.list("alice", &["--filter", "-city:москва"]));

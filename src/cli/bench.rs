@@ -319,6 +319,22 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
     }
     figures.push(figure("bench.segment_count", segment_count, 50.0, false));
+    let period = crate::store::reports::ReportOptions::last_30_days(super::today());
+    let report_one = measure(10, |_| {
+        store.metrics_report(&viewer, &period)?;
+        Ok(())
+    })?;
+    figures.push(figure("bench.report_one", report_one, 100.0, false));
+    let admin = store.viewer(Some("admin"))?;
+    let team = crate::store::reports::ReportOptions {
+        team: true,
+        ..period.clone()
+    };
+    let report_team = measure(5, |_| {
+        store.metrics_report(&admin, &team)?;
+        Ok(())
+    })?;
+    figures.push(figure("bench.report_team", report_team, 2000.0, false));
 
     // Typing in the search box and scrolling, as the interface does them: update the
     // state through `update`, then draw the frame.

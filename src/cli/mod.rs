@@ -2,6 +2,7 @@
 //! `--json` for scripts. Help texts come from the string tables.
 
 pub mod bench;
+pub mod campaign;
 pub mod client;
 pub mod demo;
 pub mod dupes;
@@ -66,6 +67,8 @@ pub enum Command {
     Segment(segment::SegmentCommand),
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -118,7 +121,14 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
 /// Parses the command line with help in the user's language.
 pub fn parse() -> Cli {
     i18n::set_language(early_language());
-    let cmd = localize(Cli::command(), "clientbook");
+    let cmd = localize(Cli::command(), "clientbook")
+        // The metrics' definitions, under the report commands' help.
+        .mut_subcommand("report", |report| {
+            let definitions = tr("report.definitions");
+            report
+                .after_help(definitions.clone())
+                .mut_subcommand("metrics", |m| m.after_help(definitions))
+        });
     let matches = cmd.get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
@@ -192,6 +202,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Report(cmd)) => report::run(&store, &viewer, cmd),
         Some(Command::Segment(cmd)) => segment::run(&mut store, &viewer, cmd),
         Some(Command::Rules(cmd)) => rules::run(&mut store, &viewer, cmd),
+        Some(Command::Campaign(cmd)) => campaign::run(&mut store, &viewer, cmd),
         Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
     }
 }

@@ -18,6 +18,7 @@ pub mod managers;
 pub mod paths;
 pub mod people;
 pub mod quality;
+pub mod reports;
 pub mod schema;
 mod search;
 pub mod segments;

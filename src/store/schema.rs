@@ -5,10 +5,14 @@ use super::error::StoreError;
 use rusqlite::{Connection, OptionalExtension};
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each migration brings the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+];
 
 /// The schema version of an open database (0 for a new, empty file).
 pub fn schema_version(conn: &Connection) -> Result<i64, StoreError> {

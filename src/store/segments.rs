@@ -260,6 +260,16 @@ impl Store {
             .collect()
     }
 
+    /// Narrows a report to the clients of a filter (`report --segment`).
+    pub fn narrow_report(&self, options: &mut super::reports::ReportOptions, filter: &Filter) {
+        if !filter.is_empty() {
+            options.client_condition = Some((
+                filter_condition(filter, self.settings.active_window_days),
+                Vec::new(),
+            ));
+        }
+    }
+
     /// How many of the viewer's clients a filter holds (archived ones only when the
     /// filter asks for them).
     pub fn count_in_filter(&self, viewer: &Viewer, filter: &Filter) -> StoreResult<u64> {

@@ -16,8 +16,6 @@ mod bulk;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Entity {
     Manager,
-    // Campaign costs are entered with the reports (cost per acquisition).
-    #[allow(dead_code)]
     Campaign,
     Client,
     ContactPoint,

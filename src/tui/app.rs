@@ -102,6 +102,7 @@ pub enum Modal {
     Dupes(Box<super::dupes_view::DupesView>),
     Quality(Box<crate::store::quality::QualityReport>),
     Filter(Box<super::filter_bar::FilterBar>),
+    Reports(Box<super::reports_view::ReportsView>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -162,6 +163,8 @@ pub enum Action {
     ShowQuality,
     OpenFilter,
     Filter(super::filter_bar::FilterInput),
+    /// Metrics, funnel and sources of the last 30 days, computed as the view opens.
+    ShowReports,
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
@@ -591,6 +594,13 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Ok(report) => app.modal = Some(Modal::Quality(Box::new(report))),
             Err(e) => app.fail(e),
         },
+        Action::ShowReports => {
+            let today = chrono::Local::now().date_naive();
+            match super::reports_view::ReportsView::load(store, &app.viewer, today) {
+                Ok(view) => app.modal = Some(Modal::Reports(Box::new(view))),
+                Err(e) => app.fail(e),
+            }
+        }
         Action::LoadDemo
         | Action::Form(_)
         | Action::LogInput(_)

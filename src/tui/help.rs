@@ -17,6 +17,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("/", "help_keys.search"),
             (":, Ctrl+K", "help_keys.palette"),
             ("n", "help_keys.new_client"),
+            ("m", "help_keys.reports"),
             ("F5", "help_keys.refresh"),
             ("?", "help_keys.help"),
             ("q", "help_keys.quit"),

@@ -88,6 +88,14 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => return None,
             }));
         }
+        Some(Modal::Reports(_)) => {
+            return match key.code {
+                KeyCode::Left | KeyCode::BackTab => Some(Action::PrevTab),
+                KeyCode::Right | KeyCode::Tab => Some(Action::NextTab),
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('й') => Some(Action::Close),
+                _ => None,
+            }
+        }
         Some(Modal::Palette(_)) => {
             return Some(Action::Palette(match key.code {
                 KeyCode::Esc => PaletteInput::Cancel,
@@ -172,6 +180,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('?') | KeyCode::Char(',') | KeyCode::F(1) => Action::ShowHelp,
         KeyCode::Char('n') | KeyCode::Char('т') => Action::NewClient,
         KeyCode::Char('f') | KeyCode::Char('а') => Action::OpenFilter,
+        KeyCode::Char('m') | KeyCode::Char('ь') => Action::ShowReports,
         KeyCode::F(5) | KeyCode::Char('r') | KeyCode::Char('к') => Action::Refresh,
         KeyCode::Char('l') | KeyCode::Char('д') => Action::LogContact,
         KeyCode::Char('a') | KeyCode::Char('ф') => Action::Archive,

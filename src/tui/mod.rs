@@ -16,6 +16,7 @@ pub mod log_dialog;
 mod modal;
 pub mod palette;
 mod quality_view;
+pub mod reports_view;
 mod theme;
 mod today;
 pub mod view;

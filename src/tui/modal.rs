@@ -219,6 +219,14 @@ pub fn update_modal(
             Action::Close => None,
             _ => Some(Modal::Quality(report)),
         },
+        Modal::Reports(mut view) => match action {
+            Action::Close => None,
+            Action::NextTab | Action::PrevTab => {
+                view.turn(action == Action::NextTab);
+                Some(Modal::Reports(view))
+            }
+            _ => Some(Modal::Reports(view)),
+        },
         Modal::Palette(mut palette) => match action {
             Action::Palette(PaletteInput::Cancel) | Action::Close => None,
             Action::Palette(input) => match palette.input(&input) {

@@ -29,6 +29,7 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.import"), Action::StartImport),
         (tr("palette.dupes"), Action::ShowDupes),
         (tr("palette.quality"), Action::ShowQuality),
+        (tr("palette.reports"), Action::ShowReports),
         (tr("palette.search"), Action::StartSearch),
         (tr("palette.edit"), Action::EditClient),
         (tr("palette.log"), Action::LogContact),

@@ -125,6 +125,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Modal::Dupes(view)) => super::dupes_view::draw(frame, area, view),
         Some(Modal::Quality(report)) => super::quality_view::draw(frame, area, report),
         Some(Modal::Filter(bar)) => super::filter_bar::draw(frame, area, bar),
+        Some(Modal::Reports(view)) => super::reports_view::draw(frame, area, view),
         Some(Modal::Archive { number, selected }) => {
             super::archive_dialog::draw(frame, area, number, *selected)
         }
