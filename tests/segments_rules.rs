@@ -242,3 +242,65 @@ fn a_birthday_tomorrow_gets_one_greeting_by_the_preferred_channel() {
     assert_eq!(greetings.len(), 1, "{card:#}");
     assert_eq!(greetings[0]["channel"], "messenger");
 }
+
+#[test]
+fn a_withdrawn_marketing_consent_takes_the_client_out_of_mailing_at_once() {
+    let sb = Sandbox::new();
+    sb.team();
+    let client = sb.add_client(
+        "alice",
+        &["--name", "Майя Подписчица", "--email", "maya@example.ru"],
+    );
+    sb.ok_as(
+        "alice",
+        &[
+            "client",
+            "consent",
+            &client,
+            "marketing",
+            "given",
+            "--form",
+            "web",
+        ],
+    );
+    let mailing = |sb: &Sandbox| -> Vec<String> {
+        sb.json_as("alice", &["export", "--format", "json", "--mailing"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(mailing(&sb), [client.clone()]);
+    assert_eq!(
+        numbers(&sb.list("alice", &["--filter", "consent:marketing"])),
+        [client.clone()]
+    );
+    sb.ok_as(
+        "alice",
+        &[
+            "client",
+            "consent",
+            &client,
+            "marketing",
+            "withdrawn",
+            "--form",
+            "written",
+        ],
+    );
+    assert!(mailing(&sb).is_empty());
+    assert!(sb
+        .list("alice", &["--filter", "consent:marketing"])
+        .is_empty());
+    assert!(sb.list("alice", &["--segment", "mailing"]).is_empty());
+    // No consent to processing at all: the quality report says so.
+    let quality = sb.json_as("alice", &["report", "quality", "--json"]);
+    let issue = quality["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["issue"] == "no_processing_consent")
+        .cloned()
+        .unwrap();
+    assert_eq!(issue["clients"], 1, "{quality:#}");
+}
