@@ -86,6 +86,10 @@ pub fn metric_lines(m: &Metrics) -> Vec<(String, String)> {
         (
             tr("report.response"),
             match m.median_response_minutes {
+                // An hour or more reads better as hours or days.
+                Some(minutes) if minutes >= 60.0 => {
+                    crate::domain::dates::format_age(minutes.round() as i64)
+                }
                 Some(_) => trf(
                     "report.response_value",
                     &[("minutes", &decimal(m.median_response_minutes, 1))],
