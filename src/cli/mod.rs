@@ -1,6 +1,7 @@
 //! The command line (SPEC §4): one file per group of subcommands; tables for people,
 //! `--json` for scripts. Help texts come from the string tables.
 
+pub mod backup;
 pub mod bench;
 pub mod campaign;
 pub mod client;
@@ -69,6 +70,7 @@ pub enum Command {
     Rules(rules::RulesCommand),
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    Backup(backup::BackupArgs),
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -202,6 +204,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Report(cmd)) => report::run(&store, &viewer, cmd),
         Some(Command::Segment(cmd)) => segment::run(&mut store, &viewer, cmd),
         Some(Command::Rules(cmd)) => rules::run(&mut store, &viewer, cmd),
+        Some(Command::Backup(args)) => backup::run(&store, args),
         Some(Command::Campaign(cmd)) => campaign::run(&mut store, &viewer, cmd),
         Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
     }

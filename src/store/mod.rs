@@ -4,6 +4,7 @@
 //! leaves it.
 
 pub mod activity;
+pub mod backup;
 pub mod card;
 pub mod clients;
 pub mod demo;
@@ -92,6 +93,10 @@ impl Store {
         // memory: a temporary file cost a bulk import a tenth of its time in writes.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         segments::register_fold(&conn)?;
+        let found = schema::schema_version(&conn)?;
+        if found > 0 && found < schema::SCHEMA_VERSION && path != Path::new(":memory:") {
+            backup::before_migration(&conn, path, found)?;
+        }
         schema::migrate(&mut conn)?;
         let mut store = Store {
             conn,

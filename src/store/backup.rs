@@ -1,0 +1,107 @@
+//! Backups: a consistent copy of the base through SQLite's online backup API (others
+//! may read and write meanwhile), checked before it is called done, and an automatic
+//! copy before every migration, of which the last few are kept.
+
+use super::error::{StoreError, StoreResult};
+use super::Store;
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use std::path::{Path, PathBuf};
+
+/// How many automatic backups of one base are kept.
+const KEEP_AUTOMATIC: usize = 5;
+
+/// What a backup wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BackupDone {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+/// Copies `conn`'s base to `target`: written under a temporary name beside it,
+/// checked (`quick_check`), flushed to disk, then renamed over `target`, so that a
+/// `target` file is always a whole, sound copy.
+pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupDone> {
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clientbook-backup.db".into());
+    let partial = dir.join(format!(".{name}.partial"));
+    let _ = std::fs::remove_file(&partial);
+    let result = (|| -> StoreResult<()> {
+        conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
+        // The copy has the base's WAL mode; a backup is one self-contained file.
+        let copy = Connection::open_with_flags(&partial, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let _mode: String =
+            copy.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+        let check: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        drop(copy);
+        if check != "ok" {
+            return Err(StoreError::Database(format!("quick_check: {check}")));
+        }
+        std::fs::File::open(&partial)?.sync_all()?;
+        std::fs::rename(&partial, target)?;
+        // The rename itself must survive a power cut.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e.at_path(target));
+    }
+    let bytes = std::fs::metadata(target)?.len();
+    Ok(BackupDone {
+        path: target.to_path_buf(),
+        bytes,
+    })
+}
+
+/// Before a migration from `version`: a copy of the base under the data directory's
+/// `backups/`, named after the base, the version and the time; older ones beyond the
+/// last few are removed.
+pub(crate) fn before_migration(conn: &Connection, base: &Path, version: i64) -> StoreResult<()> {
+    let dir = super::paths::data_dir()?.join("backups");
+    let stem = base
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "clientbook".into());
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    copy_base(conn, &dir.join(format!("{stem}-v{version}-{stamp}.db")))?;
+    let prefix = format!("{stem}-v");
+    let mut ours: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"))
+        })
+        .collect();
+    // Names end in the time, so by name within a version is by age; across versions
+    // the file's time decides.
+    ours.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    let excess = ours.len().saturating_sub(KEEP_AUTOMATIC);
+    for old in &ours[..excess] {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(())
+}
+
+impl Store {
+    /// `backup --to PATH`: a checked copy of this base.
+    pub fn backup_to(&self, target: &Path) -> StoreResult<BackupDone> {
+        if target == self.path {
+            return Err(StoreError::bad_value(
+                "--to",
+                &target.display().to_string(),
+                "another file than the base itself",
+            ));
+        }
+        copy_base(&self.conn, target)
+    }
+}

@@ -1,0 +1,85 @@
+//! Backups: `backup --to` writes a whole, checked copy that opens as the same base;
+//! a migration first copies the base it is about to change.
+
+mod common;
+
+use common::Sandbox;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+fn clients_in(path: &Path) -> i64 {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    conn.query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_backup_is_a_checked_copy_of_the_whole_base() {
+    let sb = Sandbox::new();
+    sb.team();
+    for name in ["Анна Копия", "Борис Копия", "Вера Копия"] {
+        sb.add_client("alice", &["--name", name]);
+    }
+    let target = sb.path().join("copies").join("monday.db");
+    let done = sb.json_as(
+        "boss",
+        &["backup", "--to", target.to_str().unwrap(), "--json"],
+    );
+    assert!(done["bytes"].as_u64().unwrap() > 0);
+    assert_eq!(clients_in(&target), 3);
+    let out = sb
+        .command_on(&target, &["--as", "alice", "client", "list", "--json"])
+        .output()
+        .unwrap();
+    let names = String::from_utf8_lossy(&out.stdout);
+    assert!(names.contains("Борис Копия"), "{names}");
+    // No partial file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    // The base itself is not a place to back up to.
+    let run = sb.fail_as("boss", &["backup", "--to", sb.db.to_str().unwrap()]);
+    assert!(run.stderr.contains("--to"), "{}", run.stderr);
+}
+
+#[test]
+fn a_migration_first_copies_the_base_it_changes() {
+    let sb = Sandbox::new();
+    sb.team();
+    sb.add_client("alice", &["--name", "Дарья Старая"]);
+    // As a base written by the previous version: v3's indexes not yet made.
+    {
+        let conn = Connection::open(&sb.db).unwrap();
+        conn.execute_batch(
+            "DROP INDEX clients_leads; DROP INDEX clients_buyers; DROP INDEX clients_archived;
+             DROP INDEX orders_counted; DROP INDEX interactions_nps; PRAGMA user_version = 2;",
+        )
+        .unwrap();
+    }
+    sb.ok_as("alice", &["client", "list"]);
+    let backups: Vec<_> = std::fs::read_dir(sb.path().join("data").join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("base-v2-"), "{name}");
+    let old = Connection::open_with_flags(&backups[0], OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let version: i64 = old
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(clients_in(&backups[0]), 1);
+    // The base itself is migrated.
+    let conn = Connection::open(&sb.db).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(version > 2);
+}
