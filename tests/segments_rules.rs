@@ -271,10 +271,10 @@ fn a_withdrawn_marketing_consent_takes_the_client_out_of_mailing_at_once() {
             .map(|c| c["number"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(mailing(&sb), [client.clone()]);
+    assert_eq!(mailing(&sb), std::slice::from_ref(&client));
     assert_eq!(
         numbers(&sb.list("alice", &["--filter", "consent:marketing"])),
-        [client.clone()]
+        std::slice::from_ref(&client)
     );
     sb.ok_as(
         "alice",
