@@ -49,12 +49,11 @@ fn a_migration_first_copies_the_base_it_changes() {
     let sb = Sandbox::new();
     sb.team();
     sb.add_client("alice", &["--name", "Дарья Старая"]);
-    // As a base written by the previous version: v3's indexes not yet made.
+    // As a base written by the previous version: v4's indexes not yet made.
     {
         let conn = Connection::open(&sb.db).unwrap();
         conn.execute_batch(
-            "DROP INDEX clients_leads; DROP INDEX clients_buyers; DROP INDEX clients_archived;
-             DROP INDEX orders_counted; DROP INDEX interactions_nps; PRAGMA user_version = 2;",
+            "DROP INDEX clients_segments; DROP INDEX tags_by_tag; PRAGMA user_version = 3;",
         )
         .unwrap();
     }
@@ -69,17 +68,17 @@ fn a_migration_first_copies_the_base_it_changes() {
         .unwrap()
         .to_string_lossy()
         .into_owned();
-    assert!(name.starts_with("base-v2-"), "{name}");
+    assert!(name.starts_with("base-v3-"), "{name}");
     let old = Connection::open_with_flags(&backups[0], OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let version: i64 = old
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     assert_eq!(clients_in(&backups[0]), 1);
     // The base itself is migrated.
     let conn = Connection::open(&sb.db).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert!(version > 2);
+    assert!(version > 3);
 }

@@ -55,7 +55,7 @@ impl PeriodArgs {
         };
         let filter =
             super::segment::filter_of(store, self.segment.as_deref(), self.filter.as_deref())?;
-        store.narrow_report(&mut options, &filter);
+        store.narrow_report(&mut options, &filter)?;
         Ok(options)
     }
 }

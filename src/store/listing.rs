@@ -243,10 +243,7 @@ impl Store {
             values.extend(segment_values);
         }
         if !query.filter.is_empty() {
-            conditions.push(super::segments::filter_condition(
-                &query.filter,
-                self.settings.active_window_days,
-            ));
+            conditions.push(self.filter_condition(&query.filter)?);
         }
         let mut by_rowid = false;
         let from = match plan(&query.search) {

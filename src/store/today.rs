@@ -3,7 +3,6 @@
 
 use super::activity::local_instant;
 use super::error::StoreResult;
-use super::segments::filter_condition;
 use super::{Store, Viewer};
 use crate::domain::dates::age_on;
 use crate::domain::filter::Filter;
@@ -64,7 +63,7 @@ impl Store {
         date: NaiveDate,
         filter: &Filter,
     ) -> StoreResult<Today> {
-        let scope = filter_condition(filter, self.settings.active_window_days);
+        let scope = self.filter_condition(filter)?;
         let scope = scope.as_str();
         let now = Utc::now();
         let day_start = local_instant(date, NaiveTime::MIN);
