@@ -241,17 +241,28 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let mut items = self.rows(
-                scope,
+            scope,
             &format!(
-                "SELECT {CLIENT_COLUMNS}, c.birthday FROM clients c JOIN managers m ON m.id = c.manager_id
-                 WHERE c.birthday_md IN ({list}) AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                // The day's few birthdays by their own index: the planner would rather
+                // walk the manager's clients in the segments index (4x slower at 1M).
+                "SELECT {CLIENT_COLUMNS}, c.birthday FROM clients c INDEXED BY clients_birthdays
+                 JOIN managers m ON m.id = c.manager_id
+                 WHERE c.birthday_md IN ({list}) AND c.birthday_md IS NOT NULL AND c.manager_id = ?1
+                   AND c.deleted = 0 AND c.archived_at IS NULL
                  LIMIT {DAY_LIMIT}"
             ),
             params![me],
             |r| {
-                let born = NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
+                let born =
+                    NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
                 let on = next_occurrence(born, date);
-                Ok(DateItem { client: client_ref(r)?, kind: DateKind::Birthday, date: on, in_days: (on - date).num_days(), age: Some(age_on(born, on)) })
+                Ok(DateItem {
+                    client: client_ref(r)?,
+                    kind: DateKind::Birthday,
+                    date: on,
+                    in_days: (on - date).num_days(),
+                    age: Some(age_on(born, on)),
+                })
             },
         )?;
         items.extend(self.rows(
