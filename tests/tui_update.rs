@@ -854,3 +854,28 @@ fn the_filter_bar_narrows_the_list_and_names_a_bad_term() {
     app.settle(&f.store);
     assert!(app.list.rows.len() > 1);
 }
+
+#[test]
+fn reports_are_computed_between_frames_and_the_last_ones_shown_at_once() {
+    let mut f = fixture();
+    let mut app = App::load(&f.store, f.alice.clone(), Local::now().date_naive());
+    app.settle(&f.store);
+    update(&mut app, Action::ShowReports, &mut f.store);
+    // Nothing is computed while the key is handled: the next frame comes first.
+    assert!(app.modal.is_none());
+    assert!(app.unsettled());
+    app.settle(&f.store);
+    let Some(Modal::Reports(view)) = &app.modal else {
+        panic!("the reports did not open: {:?}", app.modal)
+    };
+    assert!(view.metrics.totals.leads >= 2, "{:?}", view.metrics.totals);
+    update(&mut app, Action::Close, &mut f.store);
+    assert!(app.modal.is_none());
+    // Opened again: the last figures at once, refreshed when the keys rest.
+    update(&mut app, Action::ShowReports, &mut f.store);
+    assert!(matches!(app.modal, Some(Modal::Reports(_))));
+    assert!(app.unsettled());
+    app.settle(&f.store);
+    assert!(!app.unsettled());
+    assert!(matches!(app.modal, Some(Modal::Reports(_))));
+}

@@ -122,6 +122,11 @@ pub struct App {
     pub card_scroll: u16,
     /// The card shown is not the selected row's yet (see `follow_selection`).
     pub card_stale: bool,
+    /// The last reports computed: shown at once when the view opens again, while
+    /// they are refreshed between frames (a team's take seconds at a million clients).
+    pub reports: Option<Box<super::reports_view::ReportsView>>,
+    /// Reports asked for and not computed yet (see `settle`).
+    pub reports_wanted: bool,
     pub today: TodayState,
     pub modal: Option<Modal>,
     pub status: String,
@@ -196,6 +201,8 @@ impl App {
             card_tab: CardTab::Profile,
             card_scroll: 0,
             card_stale: false,
+            reports: None,
+            reports_wanted: false,
             today: TodayState {
                 date,
                 today: Today {
@@ -300,6 +307,10 @@ impl App {
 
     /// Does the work deferred while keys were coming in: the selected client's card.
     pub fn settle(&mut self, store: &Store) {
+        if self.reports_wanted {
+            self.reports_wanted = false;
+            self.refresh_reports(store);
+        }
         if self.card_stale {
             self.reload_card(store);
         }
@@ -319,7 +330,29 @@ impl App {
 
     /// Whether `settle` has work to do.
     pub fn unsettled(&self) -> bool {
-        self.card_stale || self.list.total.is_none()
+        self.card_stale || self.list.total.is_none() || self.reports_wanted
+    }
+
+    /// Computes the reports; the view shows them (on the page it was on), opening it
+    /// unless another dialog came up meanwhile.
+    fn refresh_reports(&mut self, store: &Store) {
+        let today = chrono::Local::now().date_naive();
+        match super::reports_view::ReportsView::load(store, &self.viewer, today) {
+            Ok(mut view) => {
+                match &self.modal {
+                    Some(Modal::Reports(shown)) => view.page = shown.page,
+                    Some(_) => {
+                        self.reports = Some(Box::new(view));
+                        return;
+                    }
+                    None => {}
+                }
+                self.reports = Some(Box::new(view.clone()));
+                self.modal = Some(Modal::Reports(Box::new(view)));
+                self.say(tr("tui.reports_ready"));
+            }
+            Err(e) => self.fail(e),
+        }
     }
 
     /// The client whose card belongs on screen: the selected Today line while Today has
@@ -595,11 +628,11 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Err(e) => app.fail(e),
         },
         Action::ShowReports => {
-            let today = chrono::Local::now().date_naive();
-            match super::reports_view::ReportsView::load(store, &app.viewer, today) {
-                Ok(view) => app.modal = Some(Modal::Reports(Box::new(view))),
-                Err(e) => app.fail(e),
+            if let Some(last) = app.reports.clone() {
+                app.modal = Some(Modal::Reports(last));
             }
+            app.reports_wanted = true;
+            app.say(tr("tui.reports_updating"));
         }
         Action::LoadDemo
         | Action::Form(_)
