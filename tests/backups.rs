@@ -53,7 +53,8 @@ fn a_migration_first_copies_the_base_it_changes() {
     {
         let conn = Connection::open(&sb.db).unwrap();
         conn.execute_batch(
-            "DROP INDEX clients_segments; DROP INDEX tags_by_tag; PRAGMA user_version = 3;",
+            "DROP INDEX clients_segments; DROP INDEX tags_by_tag; DROP INDEX orders_by_manager;
+             PRAGMA user_version = 3;",
         )
         .unwrap();
     }

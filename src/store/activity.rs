@@ -291,11 +291,18 @@ impl Store {
             None => Utc::now(),
         };
         self.write(Some(viewer), |w| {
+            // An order is the client's manager's, whoever typed it: reports read a
+            // manager's orders by this column (who typed it is in the change log).
+            let owner: i64 =
+                w.tx()
+                    .query_row("SELECT manager_id FROM clients WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })?;
             let (_, uuid) = w.insert(
                 Entity::Order,
                 &[
                     ("client_id", int(id)),
-                    ("manager_id", int(viewer.id)),
+                    ("manager_id", int(owner)),
                     ("ordered_at", int(at.timestamp_millis())),
                     ("amount_minor", int(order.amount_minor)),
                     ("currency", text(&currency)),

@@ -176,7 +176,7 @@ impl Store {
     }
 
     /// Hands a client to another manager (rule 1: leads and admins only). The change is
-    /// in the client's history; open contacts move with the client.
+    /// in the client's history; open contacts and orders move with the client.
     pub fn assign(&mut self, viewer: &Viewer, number: &str, login: &str) -> StoreResult<()> {
         let id = self.resolve(viewer, number)?;
         if !may_reassign(viewer.role) {
@@ -192,6 +192,9 @@ impl Store {
                     task,
                     &[("manager_id", int(manager_id))],
                 )?;
+            }
+            for order in child_rows(w, Entity::Order, id)? {
+                w.update(Entity::Order, order, &[("manager_id", int(manager_id))])?;
             }
             Ok(())
         })

@@ -63,8 +63,9 @@ impl Store {
             ] {
                 for row in child_rows(w, entity, other_id)? {
                     let mut fields = vec![("client_id", int(keep_id))];
-                    if entity == Entity::ScheduledContact {
-                        // Open contacts are the kept client's manager's to make.
+                    if matches!(entity, Entity::ScheduledContact | Entity::Order) {
+                        // Open contacts are the kept client's manager's to make, and
+                        // orders count for that manager from now on.
                         fields.push(("manager_id", int(keep_manager)));
                     }
                     w.update(entity, row, &fields)?;

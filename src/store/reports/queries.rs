@@ -6,7 +6,7 @@ use super::super::error::StoreResult;
 use super::ReportOptions;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// The clients a report covers: not deleted, not forgotten. Every query over
 /// `clients c` says it in these words, which the partial indexes of schema v3 match.
@@ -71,6 +71,40 @@ impl Sql {
             self.push(" AND m.id = ?", [Value::Integer(manager)]);
         }
         self.condition(options)
+    }
+
+    /// `FROM orders o`: the counted orders of `[from, to)` of the managers in scope,
+    /// one range of the `orders_by_manager` index each (an order is its client's
+    /// manager's). A forgotten client's orders still count: anonymous order totals are
+    /// kept for this (SPEC §1). A segment is asked of the orders' clients.
+    fn over_orders(
+        &mut self,
+        scope: Option<i64>,
+        options: &ReportOptions,
+        from: i64,
+        to: i64,
+    ) -> &mut Sql {
+        // CROSS JOIN keeps the managers outside, as over the clients: without it a
+        // team's report walks the orders by date and reads every row (2.5 s → 0.1 s).
+        self.push(
+            &format!(
+                " FROM managers m CROSS JOIN orders o ON o.manager_id = m.id
+                  WHERE {COUNTED} AND o.ordered_at >= ? AND o.ordered_at < ?"
+            ),
+            [from, to].map(Value::Integer),
+        );
+        if let Some(manager) = scope {
+            self.push(" AND m.id = ?", [Value::Integer(manager)]);
+        }
+        if let Some((condition, params)) = &options.client_condition {
+            self.push(
+                &format!(
+                    " AND o.client_id IN (SELECT c.id FROM clients c WHERE {LIVE} AND ({condition}))"
+                ),
+                params.iter().cloned(),
+            );
+        }
+        self
     }
 
     /// The caller's extra condition on `clients c` (a segment).
@@ -179,44 +213,41 @@ pub(crate) fn order_figures(
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, OrderFigures>> {
-    // Per client first (were they a buyer of the previous period, of this one), then
-    // per manager.
-    let mut sql = Sql::new(
-        "SELECT manager, sum(orders), sum(revenue), sum(items), sum(before), sum(before AND orders > 0)
-         FROM (SELECT m.id AS manager,
-                      sum(o.ordered_at >= ?) AS orders,
-                      sum(CASE WHEN o.ordered_at >= ? THEN o.amount_minor ELSE 0 END) AS revenue,
-                      sum(CASE WHEN o.ordered_at >= ? THEN o.items ELSE 0 END) AS items,
-                      max(o.ordered_at < ?) AS before",
-    );
-    sql.params
-        .extend([bounds.start; 4].into_iter().map(Value::Integer));
-    sql.over_clients_joined(
-        scope,
-        options,
-        &format!(
-            " JOIN orders o ON o.client_id = c.id AND {COUNTED}
-                  AND o.ordered_at >= ? AND o.ordered_at < ?"
-        ),
-        [bounds.previous_start, bounds.end].map(Value::Integer),
-    )
-    .push(
-        " AND c.last_order_at >= ? GROUP BY c.id) GROUP BY manager",
-        [Value::Integer(bounds.previous_start)],
-    );
-    let rows = sql.rows(conn, |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            OrderFigures {
-                orders: r.get(1)?,
-                revenue_minor: r.get(2)?,
-                items: r.get(3)?,
-                previous_buyers: r.get(4)?,
-                retained: r.get(5)?,
-            },
-        ))
+    // Each order once, in index order, added up here: grouping them by client in SQL
+    // sorted a team's 400,000 orders of two periods in a temporary b-tree (1.5 s).
+    let mut sql = Sql::new("SELECT m.id, o.client_id, o.ordered_at, o.amount_minor, o.items");
+    sql.over_orders(scope, options, bounds.previous_start, bounds.end);
+    struct Buyers {
+        figures: OrderFigures,
+        previous: HashSet<i64>,
+        current: HashSet<i64>,
+    }
+    let mut per_manager: BTreeMap<i64, Buyers> = BTreeMap::new();
+    sql.rows(conn, |r| {
+        let (manager, client, at): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let buyers = per_manager.entry(manager).or_insert_with(|| Buyers {
+            figures: OrderFigures::default(),
+            previous: HashSet::new(),
+            current: HashSet::new(),
+        });
+        if at >= bounds.start {
+            buyers.figures.orders += 1;
+            buyers.figures.revenue_minor += r.get::<_, i64>(3)?;
+            buyers.figures.items += r.get::<_, i64>(4)?;
+            buyers.current.insert(client);
+        } else {
+            buyers.previous.insert(client);
+        }
+        Ok(())
     })?;
-    Ok(rows.into_iter().collect())
+    Ok(per_manager
+        .into_iter()
+        .map(|(manager, mut buyers)| {
+            buyers.figures.previous_buyers = buyers.previous.len() as i64;
+            buyers.figures.retained = buyers.previous.intersection(&buyers.current).count() as i64;
+            (manager, buyers.figures)
+        })
+        .collect())
 }
 
 /// Counted revenue up to the period's end and the clients who had it, per manager:
@@ -344,19 +375,8 @@ pub(crate) fn months(
     ));
     orders.params.extend(params);
     orders
-        .over_clients_joined(
-            scope,
-            options,
-            &format!(
-                " JOIN orders o ON o.client_id = c.id AND {COUNTED}
-                  AND o.ordered_at >= ? AND o.ordered_at < ?"
-            ),
-            [first, last].map(Value::Integer),
-        )
-        .push(
-            " AND c.last_order_at >= ? GROUP BY month",
-            [Value::Integer(first)],
-        );
+        .over_orders(scope, options, first, last)
+        .push(" GROUP BY month", []);
     for (index, count, revenue) in orders.rows(conn, |r| {
         Ok((
             r.get::<_, i64>(0)?,
