@@ -123,12 +123,19 @@ fn draw_metrics(frame: &mut Frame<'_>, area: Rect, report: &MetricsReport) {
         Layout::horizontal([Constraint::Min(40), Constraint::Length(24)])
             .spacing(1)
             .areas(top);
+    // As wide as the longest value ("44,2 % (115/260)"), the names take the rest.
+    let value_width = lines
+        .iter()
+        .map(|(_, value)| value.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 24) as u16;
     let rows: Vec<Row<'static>> = lines
         .into_iter()
         .map(|(name, value)| Row::new(vec![Cell::from(name), Cell::from(value)]))
         .collect();
     frame.render_widget(
-        Table::new(rows, [Constraint::Fill(1), Constraint::Length(15)]).column_spacing(1),
+        Table::new(rows, [Constraint::Fill(1), Constraint::Length(value_width)]).column_spacing(1),
         table_area,
     );
     let mut reasons: Vec<Row<'static>> = report
