@@ -5,7 +5,7 @@ use super::output::{print_json, table};
 use crate::domain::codes::Stage;
 use crate::domain::dates::{format_date, parse_date};
 use crate::i18n::{language, tr, trf};
-use crate::present::report::{decimal, metric_lines, money, pct, reason_label, source_label};
+use crate::present::report::{decimal, metric_lines, money, pct, reason_label, source_cells};
 use crate::store::reports::{MetricsReport, ReportOptions};
 use crate::store::{Store, Viewer};
 use clap::{Args, Subcommand};
@@ -117,21 +117,7 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
                 return print_json(&report);
             }
             println!("{}", period_line(&options, report.team));
-            let rows: Vec<Vec<String>> = report
-                .sources
-                .iter()
-                .map(|s| {
-                    vec![
-                        source_label(s.source.as_deref()),
-                        s.leads.to_string(),
-                        s.converted.to_string(),
-                        pct(s.conversion_pct),
-                        money(s.revenue_minor),
-                        money(s.cost_minor),
-                        s.cost_per_acquisition_minor.map_or("—".into(), money),
-                    ]
-                })
-                .collect();
+            let rows: Vec<Vec<String>> = report.sources.iter().map(source_cells).collect();
             println!(
                 "{}",
                 table(

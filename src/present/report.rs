@@ -41,6 +41,20 @@ pub fn source_label(code: Option<&str>) -> String {
     }
 }
 
+/// One source's row as the command line and the interface show it: source, leads,
+/// converted, conversion, revenue, cost, cost per acquisition.
+pub fn source_cells(s: &crate::store::reports::SourceRow) -> Vec<String> {
+    vec![
+        source_label(s.source.as_deref()),
+        s.leads.to_string(),
+        s.converted.to_string(),
+        pct(s.conversion_pct),
+        money(s.revenue_minor),
+        money(s.cost_minor),
+        s.cost_per_acquisition_minor.map_or("—".into(), money),
+    ]
+}
+
 pub fn reason_label(code: Option<&str>) -> String {
     match code {
         Some(code) => ArchiveReason::from_code(code).map_or(code.to_string(), |r| r.label()),

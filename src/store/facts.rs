@@ -202,14 +202,20 @@ impl super::Store {
             for id in ids {
                 refresh_client(&tx, id, &self.settings)?;
             }
-            tx.execute(
-                "DELETE FROM search_backlog WHERE first_id = ?1 AND last_id = ?2",
-                [first, last],
-            )?;
+            clear_search_backlog(&tx, first, last)?;
         }
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Forgets a backlog entry once its clients are indexed.
+pub(crate) fn clear_search_backlog(conn: &Connection, first: i64, last: i64) -> StoreResult<()> {
+    conn.execute(
+        "DELETE FROM search_backlog WHERE first_id = ?1 AND last_id = ?2",
+        [first, last],
+    )?;
+    Ok(())
 }
 
 /// Adds a client's text to the search index under its search rowid.

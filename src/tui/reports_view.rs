@@ -6,7 +6,7 @@ use super::theme;
 use crate::domain::codes::Stage;
 use crate::domain::dates::format_date;
 use crate::i18n::{language, tr, trf};
-use crate::present::report::{metric_lines, money, pct, reason_label, source_label};
+use crate::present::report::{metric_lines, pct, reason_label, source_cells};
 use crate::store::reports::{FunnelReport, MetricsReport, ReportOptions, SourcesReport};
 use crate::store::{Store, StoreResult, Viewer};
 use chrono::NaiveDate;
@@ -250,17 +250,7 @@ fn draw_sources(frame: &mut Frame<'_>, area: Rect, report: &SourcesReport) {
     let rows: Vec<Row<'static>> = report
         .sources
         .iter()
-        .map(|s| {
-            Row::new(vec![
-                source_label(s.source.as_deref()),
-                s.leads.to_string(),
-                s.converted.to_string(),
-                pct(s.conversion_pct),
-                money(s.revenue_minor),
-                money(s.cost_minor),
-                s.cost_per_acquisition_minor.map_or("—".into(), money),
-            ])
-        })
+        .map(|s| Row::new(source_cells(s)))
         .collect();
     frame.render_widget(
         Table::new(

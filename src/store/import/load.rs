@@ -88,10 +88,7 @@ impl SearchBatch {
         for (rowid, text) in self.pending.drain(..) {
             index_client(&tx, rowid, &text)?;
         }
-        tx.execute(
-            "DELETE FROM search_backlog WHERE first_id = ?1 AND last_id = ?2",
-            [first, last],
-        )?;
+        crate::store::facts::clear_search_backlog(&tx, first, last)?;
         tx.commit()?;
         Ok(())
     }
