@@ -52,10 +52,8 @@ pub struct AddArgs {
 pub enum ClientCommand {
     Add(AddArgs),
     List {
-        #[arg(long, value_name = "NAME")]
-        segment: Option<String>,
-        #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
-        filter: Option<String>,
+        #[command(flatten)]
+        scope: super::segment::SegmentArgs,
         #[arg(long)]
         search: Option<String>,
         #[arg(long, value_name = "LOGIN")]
@@ -194,8 +192,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             }
         }
         ClientCommand::List {
-            segment,
-            filter,
+            scope,
             search,
             manager,
             limit,
@@ -205,7 +202,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             let query = ListQuery {
                 search: search.unwrap_or_default(),
                 segment: None,
-                filter: super::segment::filter_of(store, segment.as_deref(), filter.as_deref())?,
+                filter: scope.resolve(store)?,
                 manager,
             };
             let mut rows = Vec::new();

@@ -13,10 +13,8 @@ pub struct ExportArgs {
     pub format: Option<String>,
     #[arg(long)]
     pub excel: bool,
-    #[arg(long)]
-    pub segment: Option<String>,
-    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
-    pub filter: Option<String>,
+    #[command(flatten)]
+    pub scope: super::segment::SegmentArgs,
     #[arg(long)]
     pub mailing: bool,
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -46,7 +44,7 @@ fn format_of(args: &ExportArgs) -> Result<ExportFormat, StoreError> {
 pub fn run(store: &Store, viewer: &Viewer, args: ExportArgs) -> anyhow::Result<()> {
     let options = ExportOptions {
         format: format_of(&args)?,
-        filter: super::segment::filter_of(store, args.segment.as_deref(), args.filter.as_deref())?,
+        filter: args.scope.resolve(store)?,
         mailing: args.mailing,
     };
     let count = match &args.output {

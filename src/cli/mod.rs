@@ -230,3 +230,39 @@ pub fn warn(message: &str) {
 pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::tr_in;
+
+    /// Every command and every argument a user can ask `--help` about, with the key
+    /// its help text has in the string tables.
+    fn help_keys(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        out.push(format!("help.{path}"));
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if !arg.is_global_set() && !matches!(id, "help" | "version") {
+                out.push(format!("help.{path}.{id}"));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            if sub.get_name() != "help" {
+                help_keys(sub, &format!("{path}.{}", sub.get_name()), out);
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help_in_both_languages() {
+        let mut keys = Vec::new();
+        help_keys(&Cli::command(), "clientbook", &mut keys);
+        let missing: Vec<String> = keys
+            .into_iter()
+            .flat_map(|key| [(Lang::Ru, key.clone()), (Lang::En, key)])
+            .filter(|(lang, key)| tr_in(*lang, key) == *key)
+            .map(|(lang, key)| format!("{lang:?} {key}"))
+            .collect();
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
+}

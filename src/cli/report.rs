@@ -29,10 +29,8 @@ pub struct PeriodArgs {
     pub to: Option<String>,
     #[arg(long)]
     pub team: bool,
-    #[arg(long, value_name = "NAME")]
-    pub segment: Option<String>,
-    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
-    pub filter: Option<String>,
+    #[command(flatten)]
+    pub scope: super::segment::SegmentArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -53,9 +51,7 @@ impl PeriodArgs {
             team: self.team,
             ..ReportOptions::new(from, to)
         };
-        let filter =
-            super::segment::filter_of(store, self.segment.as_deref(), self.filter.as_deref())?;
-        store.narrow_report(&mut options, &filter)?;
+        store.narrow_report(&mut options, &self.scope.resolve(store)?)?;
         Ok(options)
     }
 }

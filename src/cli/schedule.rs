@@ -14,10 +14,8 @@ use clap::Args;
 pub struct ScheduleArgs {
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    #[arg(long, value_name = "NAME")]
-    pub segment: Option<String>,
-    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
-    pub filter: Option<String>,
+    #[command(flatten)]
+    pub scope: super::segment::SegmentArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -27,7 +25,7 @@ pub fn run(store: &Store, viewer: &Viewer, args: ScheduleArgs) -> anyhow::Result
         Some(d) => parse_date(d, super::today())?,
         None => super::today(),
     };
-    let filter = super::segment::filter_of(store, args.segment.as_deref(), args.filter.as_deref())?;
+    let filter = args.scope.resolve(store)?;
     let today = store.today_in(viewer, date, &filter)?;
     if args.json {
         return print_json(&today);

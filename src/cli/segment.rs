@@ -5,7 +5,7 @@ use super::output::{print_json, table};
 use crate::domain::filter::Filter;
 use crate::i18n::{tr, tr_value};
 use crate::store::{Store, StoreResult, Viewer};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum SegmentCommand {
@@ -24,21 +24,29 @@ pub enum SegmentCommand {
     },
 }
 
-/// The clients a command works on: a saved segment (or a base type, or a filter
-/// written in place of a name) and a filter, both holding.
-pub fn filter_of(
-    store: &Store,
-    segment: Option<&str>,
-    filter: Option<&str>,
-) -> StoreResult<Filter> {
-    let mut combined = match segment {
-        Some(name) => store.resolve_segment(name)?,
-        None => Filter::default(),
-    };
-    if let Some(text) = filter {
-        combined.terms.extend(store.parse_filter(text)?.terms);
+// `--segment NAME` and `--filter F`, of every command that works on some clients (a
+// plain comment: clap would show a doc comment as the command's description).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SegmentArgs {
+    #[arg(long, value_name = "NAME")]
+    pub segment: Option<String>,
+    #[arg(long, value_name = "FILTER", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+}
+
+impl SegmentArgs {
+    /// The clients a command works on: a saved segment (or a base type, or a filter
+    /// written in place of a name) and a filter, both holding.
+    pub fn resolve(&self, store: &Store) -> StoreResult<Filter> {
+        let mut combined = match &self.segment {
+            Some(name) => store.resolve_segment(name)?,
+            None => Filter::default(),
+        };
+        if let Some(text) = &self.filter {
+            combined.terms.extend(store.parse_filter(text)?.terms);
+        }
+        Ok(combined)
     }
-    Ok(combined)
 }
 
 pub fn run(store: &mut Store, viewer: &Viewer, cmd: SegmentCommand) -> anyhow::Result<()> {
