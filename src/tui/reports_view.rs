@@ -247,25 +247,31 @@ fn draw_funnel(frame: &mut Frame<'_>, area: Rect, report: &FunnelReport) {
 }
 
 fn draw_sources(frame: &mut Frame<'_>, area: Rect, report: &SourcesReport) {
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Length(5),
+        Constraint::Length(9),
+        Constraint::Length(9),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+    ];
+    // The source column's real width, so that a long name ends in "…", not mid-word.
+    let source_width = Layout::horizontal(widths)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))[0]
+        .width as usize;
     let rows: Vec<Row<'static>> = report
         .sources
         .iter()
-        .map(|s| Row::new(source_cells(s)))
+        .map(|s| {
+            let mut cells = source_cells(s);
+            cells[0] = super::fit(&cells[0], source_width);
+            Row::new(cells)
+        })
         .collect();
     frame.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Fill(2),
-                Constraint::Length(5),
-                Constraint::Length(9),
-                Constraint::Length(9),
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-                Constraint::Fill(2),
-            ],
-        )
-        .header(header(vec![
+        Table::new(rows, widths).header(header(vec![
             tr("report.source"),
             tr("report.leads"),
             tr("report.converted"),
