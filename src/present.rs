@@ -159,7 +159,7 @@ pub struct HistoryEntry {
 }
 
 /// A stored value of a changed field, in words: codes become labels, ISO dates local ones.
-fn shown_value(field: &str, value: &serde_json::Value) -> String {
+pub(crate) fn shown_value(field: &str, value: &serde_json::Value) -> String {
     if let (true, Some(ms)) = (field.ends_with("_at"), value.as_i64()) {
         return chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| {
             let local = t.with_timezone(&Local);
@@ -277,4 +277,27 @@ pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
     }
     out.sort_by_key(|e| std::cmp::Reverse(e.at));
     out
+}
+
+/// A conflict in words, for the CLI table and the Conflicts view: client, field,
+/// the value kept, the other value, who set the other one and when.
+pub fn conflict_cells(conflict: &crate::store::conflicts::Conflict) -> [String; 6] {
+    let client = match (&conflict.client_number, &conflict.client_name) {
+        (Some(n), Some(name)) => format!("{n} {name}"),
+        (Some(n), None) => n.clone(),
+        _ => "—".into(),
+    };
+    let when = conflict.other_at.with_timezone(&Local);
+    [
+        client,
+        tr(&format!("change.{}", conflict.field)),
+        shown_value(&conflict.field, &conflict.kept),
+        shown_value(&conflict.field, &conflict.other),
+        conflict.other_by.clone().unwrap_or_else(|| "—".into()),
+        format!(
+            "{} {}",
+            format_date(when.date_naive(), language()),
+            when.format("%H:%M")
+        ),
+    ]
 }

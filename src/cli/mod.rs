@@ -17,6 +17,7 @@ pub mod rules;
 pub mod schedule;
 pub mod segment;
 pub mod settings;
+pub mod sync;
 
 use crate::i18n::{self, tr, tr_value, Lang};
 use crate::store::{Store, Viewer};
@@ -71,6 +72,9 @@ pub enum Command {
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
     Backup(backup::BackupArgs),
+    Share(sync::ShareArgs),
+    Sync(sync::SyncArgs),
+    Conflicts(sync::ConflictsArgs),
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -164,7 +168,19 @@ pub fn os_login() -> String {
 /// no manager yet gets the OS user as its admin, so the first run just works.
 pub fn open(cli: &Cli) -> anyhow::Result<(Store, Viewer)> {
     let path = database_path(cli)?;
-    let mut store = Store::open(&path)?;
+    let mut store = if crate::store::sync::is_team_path(&path) {
+        let store = Store::open_team(&path)?;
+        eprintln!(
+            "{}",
+            crate::i18n::trf(
+                "sync.replica",
+                &[("team", &path.display()), ("replica", &store.path().display())]
+            )
+        );
+        store
+    } else {
+        Store::open(&path)?
+    };
     if !store.is_initialised()? {
         let login = os_login();
         store.init(&login, &login)?;
@@ -185,28 +201,62 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         _ => {}
     }
     let (mut store, viewer) = open(&cli)?;
-    if cli.command.is_some() {
-        store.start_day()?;
+    let Some(command) = cli.command else {
+        return crate::tui::run(store, viewer);
+    };
+    let shared = store.team_file().is_some() && !matches!(command, Command::Sync(_));
+    if shared {
+        sync_quietly(&mut store);
     }
-    match cli.command {
-        None => crate::tui::run(store, viewer),
-        Some(Command::Manager(cmd)) => manager::run(&mut store, &viewer, cmd),
-        Some(Command::Client(cmd)) => client::run(&mut store, &viewer, cmd),
-        Some(Command::Log(args)) => record::log(&mut store, &viewer, args),
-        Some(Command::Order(cmd)) => record::order(&mut store, &viewer, cmd),
-        Some(Command::Schedule(args)) => schedule::run(&store, &viewer, args),
-        Some(Command::Settings(args)) => settings::run(&mut store, &viewer, args),
-        Some(Command::Demo(args)) => demo::run(&mut store, &viewer, args),
-        Some(Command::Import(args)) => import::run(&mut store, &viewer, args),
-        Some(Command::Export(args)) => export::run(&store, &viewer, args),
-        Some(Command::Dupes(args)) => dupes::find(&store, &viewer, args),
-        Some(Command::Merge(args)) => dupes::merge(&mut store, &viewer, args),
-        Some(Command::Report(cmd)) => report::run(&store, &viewer, cmd),
-        Some(Command::Segment(cmd)) => segment::run(&mut store, &viewer, cmd),
-        Some(Command::Rules(cmd)) => rules::run(&mut store, &viewer, cmd),
-        Some(Command::Backup(args)) => backup::run(&store, args),
-        Some(Command::Campaign(cmd)) => campaign::run(&mut store, &viewer, cmd),
-        Some(Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_)) => Ok(()),
+    store.start_day()?;
+    let before = store.own_clock()?;
+    let outcome = dispatch(command, &mut store, &viewer);
+    // What this command wrote reaches the team file at once.
+    if shared && outcome.is_ok() && store.own_clock()? != before {
+        sync_quietly(&mut store);
+    }
+    outcome
+}
+
+/// Syncs with the team file; a failure is a warning, as work goes on locally.
+fn sync_quietly(store: &mut Store) {
+    match store.sync() {
+        Ok(report) => {
+            let busy = report.came_in.changes > 0
+                || report.published.is_some()
+                || !report.copies_refused.is_empty();
+            if busy {
+                for line in sync::report_lines(&report, true) {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        Err(e) => warn(&tr_value("sync.failed", e)),
+    }
+}
+
+fn dispatch(command: Command, store: &mut Store, viewer: &Viewer) -> anyhow::Result<()> {
+    match command {
+        Command::Manager(cmd) => manager::run(store, viewer, cmd),
+        Command::Client(cmd) => client::run(store, viewer, cmd),
+        Command::Log(args) => record::log(store, viewer, args),
+        Command::Order(cmd) => record::order(store, viewer, cmd),
+        Command::Schedule(args) => schedule::run(store, viewer, args),
+        Command::Settings(args) => settings::run(store, viewer, args),
+        Command::Demo(args) => demo::run(store, viewer, args),
+        Command::Import(args) => import::run(store, viewer, args),
+        Command::Export(args) => export::run(store, viewer, args),
+        Command::Dupes(args) => dupes::find(store, viewer, args),
+        Command::Merge(args) => dupes::merge(store, viewer, args),
+        Command::Report(cmd) => report::run(store, viewer, cmd),
+        Command::Segment(cmd) => segment::run(store, viewer, cmd),
+        Command::Rules(cmd) => rules::run(store, viewer, cmd),
+        Command::Backup(args) => backup::run(store, args),
+        Command::Share(args) => sync::share(store, args),
+        Command::Sync(args) => sync::sync(store, args),
+        Command::Conflicts(args) => sync::conflicts(store, viewer, args),
+        Command::Campaign(cmd) => campaign::run(store, viewer, cmd),
+        Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_) => Ok(()),
     }
 }
 

@@ -9,6 +9,19 @@ use serde::{Deserialize, Serialize};
 )]
 pub struct Hlc(pub i64);
 
+/// This device's wall clock in milliseconds. `CLIENTBOOK_CLOCK_OFFSET_MS` shifts it,
+/// so that tests (and anyone checking a setup) can play a device whose clock is wrong.
+pub fn wall_ms() -> i64 {
+    static OFFSET: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let offset = *OFFSET.get_or_init(|| {
+        std::env::var("CLIENTBOOK_CLOCK_OFFSET_MS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    });
+    chrono::Utc::now().timestamp_millis() + offset
+}
+
 const COUNTER_BITS: u32 = 16;
 const COUNTER_MASK: i64 = (1 << COUNTER_BITS) - 1;
 

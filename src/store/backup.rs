@@ -66,30 +66,57 @@ pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupD
 /// `backups/`, named after the base, the version and the time; older ones beyond the
 /// last few are removed.
 pub(crate) fn before_migration(conn: &Connection, base: &Path, version: i64) -> StoreResult<()> {
+    automatic_backup(conn, base, &format!("v{version}"), None).map(|_| ())
+}
+
+/// An automatic copy of the base into `<data dir>/backups/<base>-<kind>-<time>.db`,
+/// unless one of this kind is younger than `min_interval_secs`; the last few of a
+/// kind are kept. Returns whether a copy was made.
+pub(crate) fn automatic_backup(
+    conn: &Connection,
+    base: &Path,
+    kind: &str,
+    min_interval_secs: Option<u64>,
+) -> StoreResult<bool> {
     let dir = super::paths::data_dir()?.join("backups");
     let stem = base
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "clientbook".into());
+    let prefix = format!("{stem}-{kind}-");
+    let ours = |dir: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        found
+    };
+    if let Some(interval) = min_interval_secs {
+        let recent = ours(&dir).last().and_then(|p| {
+            let age = std::fs::metadata(p).ok()?.modified().ok()?.elapsed().ok()?;
+            Some(age.as_secs() < interval)
+        });
+        if recent == Some(true) {
+            return Ok(false);
+        }
+    }
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    copy_base(conn, &dir.join(format!("{stem}-v{version}-{stamp}.db")))?;
-    let prefix = format!("{stem}-v");
-    let mut ours: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".db"))
-        })
-        .collect();
-    // Names end in the time, so by name within a version is by age; across versions
-    // the file's time decides.
-    ours.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    let excess = ours.len().saturating_sub(KEEP_AUTOMATIC);
-    for old in &ours[..excess] {
+    copy_base(conn, &dir.join(format!("{prefix}{stamp}.db")))?;
+    let all = ours(&dir);
+    let excess = all.len().saturating_sub(KEEP_AUTOMATIC);
+    for old in &all[..excess] {
         let _ = std::fs::remove_file(old);
     }
-    Ok(())
+    Ok(true)
 }
 
 impl Store {

@@ -261,12 +261,8 @@ impl Store {
         self.ensure_not_forgotten(id)?;
         self.write(Some(viewer), |w| {
             let null = rusqlite::types::Value::Null;
-            let personal = [
-                "last_name", "first_name", "patronymic", "company", "legal_form", "position", "birthday",
-                "gender", "occupation", "city", "time_zone", "address", "preferred_channel", "call_window",
-                "notes", "archive_note",
-            ];
-            let mut fields: Vec<(&str, rusqlite::types::Value)> = personal.iter().map(|c| (*c, null.clone())).collect();
+            let mut fields: Vec<(&str, rusqlite::types::Value)> =
+                PERSONAL_COLUMNS.iter().map(|c| (*c, null.clone())).collect();
             fields.push(("forgotten_at", int(w.now_ms())));
             // A forgotten client leaves the working lists and Today: archived, with its
             // planned contacts closed.
@@ -282,47 +278,20 @@ impl Store {
                 w.update(Entity::ScheduledContact, task, &[("done_at", int(w.now_ms()))])?;
             }
             // Blank the values before the tombstone, so the file keeps no trace of them.
-            let blank = || text("");
-            let erasures: [(Entity, Vec<(&str, rusqlite::types::Value)>); 5] = [
-                (Entity::ContactPoint, vec![("value", blank()), ("label", null.clone())]),
-                (
-                    Entity::ContactPerson,
-                    vec![("name", blank()), ("position", null.clone()), ("phone", null.clone()), ("email", null.clone())],
-                ),
-                (Entity::ImportantDate, vec![("label", blank()), ("date", blank()), ("md", int(0))]),
-                (Entity::Tag, vec![("tag", blank())]),
-                (
-                    Entity::Requisites,
-                    ["inn", "kpp", "ogrn", "bank_account", "bik", "bank_name"].iter().map(|c| (*c, null.clone())).collect(),
-                ),
-            ];
+            let erasures = child_erasures();
             for (entity, fields) in &erasures {
                 for row in child_rows(w, *entity, id)? {
                     w.update(*entity, row, fields)?;
                     w.delete(*entity, row)?;
                 }
             }
-            for row in child_rows(w, Entity::Consent, id)? {
-                w.update(Entity::Consent, row, &[("note", null.clone())])?;
-            }
-            for row in child_rows(w, Entity::Interaction, id)? {
-                w.update(Entity::Interaction, row, &[("outcome", null.clone()), ("summary", null.clone())])?;
-            }
-            for row in child_rows(w, Entity::ScheduledContact, id)? {
-                w.update(Entity::ScheduledContact, row, &[("purpose", null.clone())])?;
+            for (entity, fields) in kept_child_erasures() {
+                for row in child_rows(w, entity, id)? {
+                    w.update(entity, row, &fields)?;
+                }
             }
             // The log held the erased values too: keep that a change happened, not what.
-
-            w.tx().execute(
-                "UPDATE change_log SET fields = json_remove(fields, '$.last_name', '$.first_name', '$.patronymic',
-                   '$.company', '$.legal_form', '$.position', '$.birthday', '$.gender', '$.occupation', '$.city',
-                   '$.time_zone', '$.address', '$.preferred_channel', '$.call_window', '$.notes', '$.archive_note',
-                   '$.value', '$.label', '$.name', '$.phone', '$.email', '$.inn', '$.kpp', '$.ogrn',
-                   '$.bank_account', '$.bik', '$.bank_name', '$.date', '$.md', '$.tag', '$.outcome', '$.summary',
-                   '$.purpose', '$.note')
-                 WHERE client_id = ?1",
-                [id],
-            )?;
+            w.tx().execute(&scrub_client_log_sql(), [id])?;
             w.log_forget(id)?;
             Ok(())
         })?;
@@ -421,4 +390,80 @@ fn set_lists(w: &mut Writer<'_>, client_id: i64, draft: &CheckedDraft) -> StoreR
 /// The next client number of this device (see [`Writer::next_number`]).
 pub(crate) fn next_number(w: &mut Writer<'_>) -> StoreResult<String> {
     w.next_number()
+}
+
+/// A client's personal data (152-FZ): what forgetting erases from the client row.
+pub(crate) const PERSONAL_COLUMNS: [&str; 16] = [
+    "last_name",
+    "first_name",
+    "patronymic",
+    "company",
+    "legal_form",
+    "position",
+    "birthday",
+    "gender",
+    "occupation",
+    "city",
+    "time_zone",
+    "address",
+    "preferred_channel",
+    "call_window",
+    "notes",
+    "archive_note",
+];
+
+/// Rows of a forgotten client that are blanked and then tombstoned.
+pub(crate) fn child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::types::Value)>); 5] {
+    let null = rusqlite::types::Value::Null;
+    let blank = || text("");
+    [
+        (Entity::ContactPoint, vec![("value", blank()), ("label", null.clone())]),
+        (
+            Entity::ContactPerson,
+            vec![
+                ("name", blank()),
+                ("position", null.clone()),
+                ("phone", null.clone()),
+                ("email", null.clone()),
+            ],
+        ),
+        (Entity::ImportantDate, vec![("label", blank()), ("date", blank()), ("md", int(0))]),
+        (Entity::Tag, vec![("tag", blank())]),
+        (
+            Entity::Requisites,
+            ["inn", "kpp", "ogrn", "bank_account", "bik", "bank_name"]
+                .iter()
+                .map(|c| (*c, null.clone()))
+                .collect(),
+        ),
+    ]
+}
+
+/// Rows of a forgotten client that stay (the history of what was done), their words
+/// erased.
+pub(crate) fn kept_child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::types::Value)>); 3] {
+    let null = rusqlite::types::Value::Null;
+    [
+        (Entity::Consent, vec![("note", null.clone())]),
+        (Entity::Interaction, vec![("outcome", null.clone()), ("summary", null.clone())]),
+        (Entity::ScheduledContact, vec![("purpose", null)]),
+    ]
+}
+
+/// The keys of change-log fields that hold personal data.
+pub(crate) const PERSONAL_LOG_KEYS: [&str; 34] = [
+    "last_name", "first_name", "patronymic", "company", "legal_form", "position", "birthday",
+    "gender", "occupation", "city", "time_zone", "address", "preferred_channel", "call_window",
+    "notes", "archive_note", "value", "label", "name", "phone", "email", "inn", "kpp", "ogrn",
+    "bank_account", "bik", "bank_name", "date", "md", "tag", "outcome", "summary", "purpose",
+    "note",
+];
+
+/// Erases the personal values a client's change-log records held (`?1` = client id).
+pub(crate) fn scrub_client_log_sql() -> String {
+    let paths: Vec<String> = PERSONAL_LOG_KEYS.iter().map(|k| format!("'$.{k}'")).collect();
+    format!(
+        "UPDATE change_log SET fields = json_remove(fields, {}) WHERE client_id = ?1",
+        paths.join(", ")
+    )
 }

@@ -52,6 +52,14 @@ pub enum StoreError {
     NewerSchema { found: i64, supported: i64 },
     #[error("{}", tr("error.foreign_database"))]
     ForeignDatabase,
+    #[error("{}", tr_value("error.other_base", .0.display()))]
+    OtherBase(PathBuf),
+    #[error("{}", tr_value("error.team_file_in_use", .0.display()))]
+    TeamFileInUse(PathBuf),
+    #[error("{}", trf("error.merge_clash", &[("what", .what), ("detail", .detail)]))]
+    MergeClash { what: String, detail: String },
+    #[error("{}", tr_value("error.no_such_conflict", .0))]
+    NoSuchConflict(String),
     #[error("{}", tr_value("error.not_a_database", .0.display()))]
     NotADatabase(PathBuf),
     #[error("{}", tr_value("error.read_only", .0.display()))]
@@ -111,6 +119,9 @@ impl StoreError {
             }
             StoreError::ReadOnly(p) if p.as_os_str().is_empty() => {
                 StoreError::ReadOnly(path.to_path_buf())
+            }
+            StoreError::OtherBase(p) if p.as_os_str().is_empty() => {
+                StoreError::OtherBase(path.to_path_buf())
             }
             other => other,
         }

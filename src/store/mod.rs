@@ -7,6 +7,7 @@ pub mod activity;
 pub mod backup;
 pub mod card;
 pub mod clients;
+pub mod conflicts;
 pub mod demo;
 pub mod dupes;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod schema;
 mod search;
 pub mod segments;
 pub mod settings;
+pub mod sync;
 mod tiers;
 pub mod today;
 mod write;
@@ -47,6 +49,8 @@ pub struct Store {
     path: PathBuf,
     device: String,
     settings: Settings,
+    /// The team file this base is a replica of (SPEC §7).
+    team: Option<PathBuf>,
 }
 
 impl Store {
@@ -103,6 +107,7 @@ impl Store {
             path: path.to_path_buf(),
             device: device.to_string(),
             settings: Settings::default(),
+            team: None,
         };
         store.ensure_base()?;
         // An import that stopped between its commit and its search index.

@@ -12,6 +12,9 @@ use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
 mod bulk;
+mod replay;
+
+pub(crate) use replay::ReplayedRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Entity {
@@ -29,9 +32,33 @@ pub(crate) enum Entity {
     Consent,
     Setting,
     Segment,
+    Conflict,
 }
 
 impl Entity {
+    /// Every entity, in the order a content hash reads them.
+    pub const ALL: [Entity; 15] = [
+        Entity::Manager,
+        Entity::Campaign,
+        Entity::Client,
+        Entity::ContactPoint,
+        Entity::ContactPerson,
+        Entity::Requisites,
+        Entity::ImportantDate,
+        Entity::Tag,
+        Entity::Interaction,
+        Entity::Order,
+        Entity::ScheduledContact,
+        Entity::Consent,
+        Entity::Setting,
+        Entity::Segment,
+        Entity::Conflict,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Entity::Manager => "manager",
@@ -48,6 +75,7 @@ impl Entity {
             Entity::Consent => "consent",
             Entity::Setting => "setting",
             Entity::Segment => "segment",
+            Entity::Conflict => "conflict",
         }
     }
 
@@ -67,6 +95,7 @@ impl Entity {
             Entity::Consent => "consents",
             Entity::Setting => "settings",
             Entity::Segment => "segments",
+            Entity::Conflict => "conflicts",
         }
     }
 
@@ -158,12 +187,25 @@ impl Entity {
             Entity::Consent => &["client_id", "purpose", "status", "form", "given_on", "note"],
             Entity::Setting => &["key", "value"],
             Entity::Segment => &["name", "filter"],
+            Entity::Conflict => &[
+                "client_id",
+                "manager_id",
+                "entity",
+                "row_uuid",
+                "field",
+                "kept_value",
+                "other_value",
+                "other_at",
+                "other_device",
+                "resolved_at",
+                "resolution",
+            ],
         }
     }
 }
 
 /// A reference column and the table whose UUID stands for it in the log.
-fn referenced_table(column: &str) -> Option<&'static str> {
+pub(crate) fn referenced_table(column: &str) -> Option<&'static str> {
     match column {
         "client_id" => Some("clients"),
         "manager_id" => Some("managers"),
@@ -237,7 +279,7 @@ impl<'a> Writer<'a> {
             actor,
             clock,
             settings,
-            now_ms: chrono::Utc::now().timestamp_millis(),
+            now_ms: crate::domain::hlc::wall_ms(),
             dirty: BTreeSet::new(),
             uuid_cache: HashMap::new(),
             defer_facts: false,
@@ -495,7 +537,7 @@ impl<'a> Writer<'a> {
         op: Op,
         fields: &Fields<'_>,
     ) -> StoreResult<()> {
-        self.clock = self.clock.tick(chrono::Utc::now().timestamp_millis());
+        self.clock = self.clock.tick(crate::domain::hlc::wall_ms());
         let fields = self.log_fields(entity, fields)?;
         self.tx
             .prepare_cached(

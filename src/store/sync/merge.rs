@@ -1,0 +1,558 @@
+//! Merging another copy of the base by replaying its change log (SPEC §7): the changes
+//! this copy has not seen are applied field by field, the newest hybrid clock winning
+//! and ties going to the greater device; appended rows are a union; a forgotten client
+//! stays forgotten; a tombstone stays. Two changes of one field made without seeing
+//! each other leave a conflict. Applying the same changes again finds nothing new, and
+//! any order of merging ends in the same data.
+
+use crate::domain::hlc::Hlc;
+use crate::store::clients::{child_erasures, PERSONAL_LOG_KEYS};
+use crate::store::error::{StoreError, StoreResult};
+use crate::store::write::{referenced_table, Entity, ReplayedRecord, Writer};
+use crate::store::Store;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value as Json;
+use std::collections::{HashMap, HashSet};
+
+/// What a merge brought in.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MergeReport {
+    /// Changes of other devices applied here.
+    pub changes: usize,
+    /// Clients they touched.
+    pub clients: usize,
+    /// Same-field clashes found (each kept as a conflict).
+    pub conflicts: usize,
+}
+
+/// The newest clock of each device a copy has seen, by device UUID.
+pub(crate) type Vector = HashMap<String, i64>;
+
+/// What `conn`'s base has seen of each device.
+pub(crate) fn vector_of(conn: &Connection) -> StoreResult<Vector> {
+    let devices: Vec<(i64, String)> = conn
+        .prepare("SELECT id, uuid FROM devices")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut vector = Vector::new();
+    for (id, uuid) in devices {
+        let newest: Option<i64> = conn
+            .prepare_cached("SELECT max(hlc) FROM change_log WHERE device_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if let Some(hlc) = newest {
+            vector.insert(uuid, hlc);
+        }
+    }
+    Ok(vector)
+}
+
+/// Whether `a` holds a change `b` has not seen.
+pub(crate) fn is_ahead(a: &Vector, b: &Vector) -> bool {
+    a.iter()
+        .any(|(device, hlc)| b.get(device).is_none_or(|seen| hlc > seen))
+}
+
+/// One change read from the other copy, its references as UUIDs.
+struct Incoming {
+    hlc: i64,
+    device: String,
+    actor: Option<String>,
+    entity: String,
+    row_uuid: String,
+    client: Option<String>,
+    op: String,
+    fields: String,
+}
+
+/// The changes `other` holds that a copy with `seen` has not, oldest first, and the
+/// other copy's devices (UUID, code).
+fn unseen_changes(
+    other: &Connection,
+    seen: &Vector,
+) -> StoreResult<(Vec<Incoming>, Vec<(String, String)>)> {
+    let devices: Vec<(i64, String, String)> = other
+        .prepare("SELECT id, uuid, code FROM devices")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut changes = Vec::new();
+    let mut read = other.prepare(
+        "SELECT l.hlc, m.uuid, l.entity, l.row_uuid, c.uuid, l.op, l.fields
+         FROM change_log l
+         LEFT JOIN managers m ON m.id = l.actor_id
+         LEFT JOIN clients c ON c.id = l.client_id
+         WHERE l.device_id = ?1 AND l.hlc > ?2",
+    )?;
+    for (id, uuid, _) in &devices {
+        let after = seen.get(uuid).copied().unwrap_or(i64::MIN);
+        let rows = read.query_map(rusqlite::params![id, after], |r| {
+            Ok(Incoming {
+                hlc: r.get(0)?,
+                device: uuid.clone(),
+                actor: r.get(1)?,
+                entity: r.get(2)?,
+                row_uuid: r.get(3)?,
+                client: r.get(4)?,
+                op: r.get(5)?,
+                fields: r.get(6)?,
+            })
+        })?;
+        for row in rows {
+            changes.push(row?);
+        }
+    }
+    changes.sort_by(|a, b| (a.hlc, &a.device).cmp(&(b.hlc, &b.device)));
+    let devices = devices.into_iter().map(|(_, u, c)| (u, c)).collect();
+    Ok((changes, devices))
+}
+
+/// Who last set a field of a row, and to what.
+#[derive(Clone)]
+struct FieldClock {
+    hlc: i64,
+    device: String,
+    actor: Option<String>,
+    value: Json,
+}
+
+impl FieldClock {
+    fn beats(&self, hlc: i64, device: &str) -> bool {
+        (self.hlc, self.device.as_str()) > (hlc, device)
+    }
+}
+
+/// Field clocks of the rows a merge touches, read from this copy's log once a client
+/// (or a row outside any client) is first met.
+#[derive(Default)]
+struct Clocks {
+    fields: HashMap<String, HashMap<String, FieldClock>>,
+    loaded_clients: HashSet<i64>,
+    loaded_rows: HashSet<String>,
+}
+
+impl Clocks {
+    fn load(
+        &mut self,
+        conn: &Connection,
+        client: Option<i64>,
+        row_uuid: &str,
+    ) -> StoreResult<()> {
+        let (sql, key): (&str, Value) = match client {
+            Some(id) if self.loaded_clients.insert(id) => (
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields FROM change_log l
+                 JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
+                 WHERE l.client_id = ?1",
+                Value::Integer(id),
+            ),
+            None if self.loaded_rows.insert(row_uuid.to_string()) => (
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields FROM change_log l
+                 JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
+                 WHERE l.row_uuid = ?1 AND l.client_id IS NULL",
+                Value::Text(row_uuid.to_string()),
+            ),
+            _ => return Ok(()),
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([key])?;
+        while let Some(r) = rows.next()? {
+            let row: String = r.get(0)?;
+            let fields: String = r.get(4)?;
+            let Ok(Json::Object(map)) = serde_json::from_str::<Json>(&fields) else {
+                continue;
+            };
+            let clock = FieldClock {
+                hlc: r.get(1)?,
+                device: r.get(2)?,
+                actor: r.get(3)?,
+                value: Json::Null,
+            };
+            for (field, value) in map {
+                self.set(
+                    &row,
+                    &field,
+                    FieldClock {
+                        value,
+                        ..clock.clone()
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, row: &str, field: &str) -> Option<&FieldClock> {
+        self.fields.get(row)?.get(field)
+    }
+
+    /// Keeps the newer of what is known and `clock`.
+    fn set(&mut self, row: &str, field: &str, clock: FieldClock) {
+        let fields = self.fields.entry(row.to_string()).or_default();
+        match fields.get(field) {
+            Some(known) if known.beats(clock.hlc, &clock.device) => {}
+            _ => {
+                fields.insert(field.to_string(), clock);
+            }
+        }
+    }
+}
+
+/// A same-field clash: the value that lost and who made it.
+struct Clash {
+    entity: Entity,
+    row_uuid: String,
+    client_id: Option<i64>,
+    field: String,
+    kept: Json,
+    lost: FieldClock,
+}
+
+impl Store {
+    /// Merges the base at `other` (a private copy, already checked to be this base)
+    /// into this one, in one transaction.
+    pub(crate) fn merge_copy(&mut self, other: &Connection) -> StoreResult<MergeReport> {
+        let theirs = vector_of(other)?;
+        let ours = vector_of(&self.conn)?;
+        if !is_ahead(&theirs, &ours) {
+            return Ok(MergeReport::default());
+        }
+        let (changes, devices) = unseen_changes(other, &ours)?;
+        self.write(None, |w| {
+            let mut merge = Merge {
+                device_ids: HashMap::new(),
+                theirs: &theirs,
+                clocks: Clocks::default(),
+                clients: HashSet::new(),
+                report: MergeReport::default(),
+            };
+            for (uuid, code) in &devices {
+                let id = ensure_device(w, uuid, code)?;
+                merge.device_ids.insert(uuid.clone(), id);
+            }
+            for change in &changes {
+                merge.apply(w, change)?;
+            }
+            merge.report.clients = merge.clients.len();
+            Ok(merge.report)
+        })
+    }
+}
+
+/// This copy's local id of a device, which is added when first seen.
+fn ensure_device(w: &mut Writer<'_>, uuid: &str, code: &str) -> StoreResult<i64> {
+    let known: Option<i64> = w
+        .tx()
+        .query_row("SELECT id FROM devices WHERE uuid = ?1", [uuid], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = known {
+        return Ok(id);
+    }
+    let code_taken: bool = w.tx().query_row(
+        "SELECT EXISTS (SELECT 1 FROM devices WHERE code = ?1)",
+        [code],
+        |r| r.get(0),
+    )?;
+    // The code only prefixes numbers a device gives on its own copy; a clash here
+    // (two devices that joined offline) changes no number already given.
+    let code = if code_taken {
+        format!("{code}-{}", &uuid[..4.min(uuid.len())])
+    } else {
+        code.to_string()
+    };
+    w.tx().execute(
+        "INSERT INTO devices (uuid, code, next_seq, joined_at) VALUES (?1, ?2, 1, ?3)",
+        rusqlite::params![uuid, code, w.now_ms()],
+    )?;
+    Ok(w.tx().last_insert_rowid())
+}
+
+struct Merge<'v> {
+    device_ids: HashMap<String, i64>,
+    theirs: &'v Vector,
+    clocks: Clocks,
+    clients: HashSet<i64>,
+    report: MergeReport,
+}
+
+impl Merge<'_> {
+    fn apply(&mut self, w: &mut Writer<'_>, change: &Incoming) -> StoreResult<()> {
+        let entity = Entity::from_code(&change.entity).ok_or_else(|| {
+            StoreError::Database(format!("merge: unknown entity «{}»", change.entity))
+        })?;
+        w.observe(Hlc(change.hlc));
+        let at_ms = Hlc(change.hlc).millis();
+        let device_id = self.device_ids[&change.device];
+        let actor_id = match &change.actor {
+            Some(uuid) => local_id(w, "managers", uuid)?,
+            None => None,
+        };
+        let row_id = local_id(w, entity.table(), &change.row_uuid)?;
+        let client_id = match (entity, &change.client) {
+            (Entity::Client, _) => row_id,
+            (_, Some(uuid)) => Some(local_id(w, "clients", uuid)?.ok_or_else(|| {
+                StoreError::Database(format!("merge: unknown client {uuid}"))
+            })?),
+            (_, None) => None,
+        };
+        self.clocks.load(w.tx(), client_id, &change.row_uuid)?;
+        let forgotten = match client_id {
+            Some(id) => w
+                .tx()
+                .prepare_cached("SELECT forgotten_at IS NOT NULL FROM clients WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false),
+            None => false,
+        };
+        let mut fields = match serde_json::from_str::<Json>(&change.fields) {
+            Ok(Json::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        // A forgotten client stays forgotten: what others wrote of it meanwhile is
+        // dropped, here and from the log.
+        if forgotten && change.op != "forget" {
+            for key in PERSONAL_LOG_KEYS {
+                fields.remove(key);
+            }
+        }
+        let logged = Json::Object(fields.clone()).to_string();
+        match change.op.as_str() {
+            "insert" | "update" => {
+                let applied =
+                    self.settle_fields(w, entity, change, client_id, &fields)?;
+                let mut values = to_columns(w, entity, &applied)?;
+                let erasure = forgotten.then(|| {
+                    child_erasures()
+                        .into_iter()
+                        .find(|(e, _)| *e == entity)
+                        .map(|(_, blank)| blank)
+                });
+                if let Some(Some(blank)) = &erasure {
+                    values.retain(|(n, _)| !blank.iter().any(|(b, _)| b == n));
+                    values.extend(blank.iter().cloned());
+                }
+                if forgotten && entity == Entity::ScheduledContact && row_id.is_none() {
+                    values.retain(|(n, _)| *n != "done_at");
+                    let closed: Option<i64> = w.tx().query_row(
+                        "SELECT forgotten_at FROM clients WHERE id = ?1",
+                        [client_id.unwrap_or_default()],
+                        |r| r.get(0),
+                    )?;
+                    values.push(("done_at", Value::from(closed)));
+                }
+                let id = match row_id {
+                    Some(id) => {
+                        w.replay_update(entity, id, &values, at_ms)?;
+                        id
+                    }
+                    None => {
+                        if entity != Entity::Client {
+                            if let Some(client) = client_id {
+                                values.push(("client_id", Value::Integer(client)));
+                            }
+                        }
+                        insert_row(w, entity, &change.row_uuid, &values, at_ms)?
+                    }
+                };
+                if matches!(erasure, Some(Some(_))) {
+                    w.replay_delete(entity, id, at_ms)?;
+                }
+            }
+            "delete" => {
+                if let Some(id) = row_id {
+                    w.replay_delete(entity, id, at_ms)?;
+                }
+            }
+            "forget" => {
+                if let Some(id) = client_id {
+                    w.replay_forget(id, at_ms)?;
+                }
+            }
+            other => {
+                return Err(StoreError::Database(format!(
+                    "merge: unknown change «{other}»"
+                )))
+            }
+        }
+        let client_id = match (entity, client_id) {
+            (Entity::Client, None) => local_id(w, "clients", &change.row_uuid)?,
+            (_, id) => id,
+        };
+        w.replay_log(&ReplayedRecord {
+            hlc: change.hlc,
+            device_id,
+            actor_id,
+            entity,
+            row_uuid: &change.row_uuid,
+            client_id,
+            op: &change.op,
+            fields: &logged,
+        })?;
+        if let Some(id) = client_id {
+            self.clients.insert(id);
+        }
+        self.report.changes += 1;
+        Ok(())
+    }
+
+    /// The fields of `change` that are newer than what this copy holds; a clash with
+    /// a change the other copy had not seen is kept as a conflict.
+    fn settle_fields(
+        &mut self,
+        w: &mut Writer<'_>,
+        entity: Entity,
+        change: &Incoming,
+        client_id: Option<i64>,
+        fields: &serde_json::Map<String, Json>,
+    ) -> StoreResult<Vec<(String, Json)>> {
+        let mut applied = Vec::new();
+        for (field, value) in fields {
+            let incoming = FieldClock {
+                hlc: change.hlc,
+                device: change.device.clone(),
+                actor: change.actor.clone(),
+                value: value.clone(),
+            };
+            let known = self.clocks.get(&change.row_uuid, field).cloned();
+            let wins = known
+                .as_ref()
+                .is_none_or(|k| !k.beats(change.hlc, &change.device));
+            if let Some(known) = known {
+                let unseen_by_them = self
+                    .theirs
+                    .get(&known.device)
+                    .is_none_or(|seen| known.hlc > *seen);
+                if unseen_by_them && known.value != *value && entity != Entity::Conflict {
+                    let (kept, lost) = if wins {
+                        (value.clone(), known)
+                    } else {
+                        (known.value.clone(), incoming.clone())
+                    };
+                    self.keep_conflict(
+                        w,
+                        Clash {
+                            entity,
+                            row_uuid: change.row_uuid.clone(),
+                            client_id,
+                            field: field.clone(),
+                            kept,
+                            lost,
+                        },
+                    )?;
+                }
+            }
+            if wins {
+                self.clocks.set(&change.row_uuid, field, incoming);
+                applied.push((field.clone(), value.clone()));
+            }
+        }
+        Ok(applied)
+    }
+
+    fn keep_conflict(&mut self, w: &mut Writer<'_>, clash: Clash) -> StoreResult<()> {
+        let uuid = clash_uuid(&clash);
+        if local_id(w, "conflicts", &uuid)?.is_some() {
+            return Ok(());
+        }
+        let actor = match &clash.lost.actor {
+            Some(uuid) => local_id(w, "managers", uuid)?,
+            None => None,
+        };
+        w.insert_with_uuid(
+            Entity::Conflict,
+            &uuid,
+            &[
+                ("client_id", Value::from(clash.client_id)),
+                ("manager_id", Value::from(actor)),
+                ("entity", Value::Text(clash.entity.code().into())),
+                ("row_uuid", Value::Text(clash.row_uuid)),
+                ("field", Value::Text(clash.field)),
+                ("kept_value", Value::Text(clash.kept.to_string())),
+                ("other_value", Value::Text(clash.lost.value.to_string())),
+                ("other_at", Value::Integer(Hlc(clash.lost.hlc).millis())),
+                ("other_device", Value::Text(clash.lost.device)),
+            ],
+            &[],
+        )?;
+        self.report.conflicts += 1;
+        Ok(())
+    }
+}
+
+/// The same clash gets the same UUID in every copy that finds it.
+fn clash_uuid(clash: &Clash) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(clash.row_uuid.as_bytes())
+        .chain_update([0])
+        .chain_update(clash.field.as_bytes())
+        .chain_update([0])
+        .chain_update(clash.lost.hlc.to_be_bytes())
+        .chain_update(clash.lost.device.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+}
+
+fn local_id(w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
+    Ok(w
+        .tx()
+        .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
+        .query_row([uuid], |r| r.get(0))
+        .optional()?)
+}
+
+/// Logged fields as columns: references from UUIDs to this copy's ids.
+fn to_columns(
+    w: &Writer<'_>,
+    entity: Entity,
+    fields: &[(String, Json)],
+) -> StoreResult<Vec<(&'static str, Value)>> {
+    let mut out = Vec::with_capacity(fields.len());
+    for (key, value) in fields {
+        let Some(column) = entity.columns().iter().copied().find(|c| {
+            *c == key || (referenced_table(c).is_some() && c.trim_end_matches("_id") == key)
+        }) else {
+            // A field of a newer program's schema: kept in the log, not applied.
+            continue;
+        };
+        let value = match (referenced_table(column), value) {
+            (Some(table), Json::String(uuid)) => Value::from(local_id(w, table, uuid)?),
+            (_, v) => json_to_value(v),
+        };
+        out.push((column, value));
+    }
+    Ok(out)
+}
+
+fn json_to_value(value: &Json) -> Value {
+    match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// Inserts a row another device made. A unique name already taken by another row
+/// (a login, a client number, a segment name given on two devices offline) is
+/// reported, not overwritten.
+fn insert_row(
+    w: &mut Writer<'_>,
+    entity: Entity,
+    uuid: &str,
+    values: &[(&'static str, Value)],
+    at_ms: i64,
+) -> StoreResult<i64> {
+    w.replay_insert(entity, uuid, values, at_ms).map_err(|e| match e {
+        StoreError::Database(msg) if msg.contains("UNIQUE") => StoreError::MergeClash {
+            what: entity.code().to_string(),
+            detail: msg,
+        },
+        other => other,
+    })
+}

@@ -1,0 +1,353 @@
+//! Sharing a base through one file in a synced or network folder (SPEC §7). Each
+//! device works on its own replica under its data directory; the team file is only
+//! read by copying it first and only written whole (see [`publish`]); syncing merges
+//! the team file's unseen changes (and any conflict copies a sync tool left beside it)
+//! and publishes when this replica holds changes the team file lacks.
+
+pub mod copies;
+mod hash;
+pub mod merge;
+mod publish;
+
+pub use merge::MergeReport;
+pub use publish::PublishDone;
+
+use super::error::{StoreError, StoreResult};
+use super::{paths, schema, Store};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+
+/// The hidden folder beside a team file: marks the folder as shared and keeps the
+/// conflict copies already merged.
+pub const TEAM_DIR: &str = ".clientbook";
+
+/// What one sync did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct SyncReport {
+    pub team_file: PathBuf,
+    /// Changes of others merged from the team file.
+    pub came_in: MergeReport,
+    /// Conflict copies merged (and moved aside), by file name.
+    pub copies_merged: Vec<String>,
+    /// Files beside the team file that looked like conflict copies but were not
+    /// merged, with the reason; left untouched.
+    pub copies_refused: Vec<(String, String)>,
+    /// Changes of this replica the team file did not hold before publishing.
+    pub went_out: usize,
+    pub published: Option<PublishDone>,
+}
+
+/// The local replica of a team file: under the data directory, named after the file
+/// and a hash of where it is, so two team files never share one.
+pub fn replica_for(team: &Path) -> StoreResult<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let where_ = absolute(team);
+    let digest = Sha256::digest(where_.to_string_lossy().as_bytes());
+    let stem = team
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "team".into());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(paths::data_dir()?
+        .join("replicas")
+        .join(format!("{stem}-{tag}.db")))
+}
+
+/// Size and modification time of a file: a sync tool replacing it changes them.
+fn file_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match path.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    }
+}
+
+/// Whether a base at `path` must be opened as a team file: its folder was shared by
+/// clientbook, or lies in a Syncthing, Dropbox or Nextcloud/ownCloud folder, or on a
+/// network mount.
+pub fn is_team_path(path: &Path) -> bool {
+    // Once a replica exists, the share being unreachable changes nothing: work goes on.
+    if replica_for(path).is_ok_and(|r| r.exists()) {
+        return true;
+    }
+    let file = absolute(path);
+    let Some(dir) = file.parent() else {
+        return false;
+    };
+    if dir.join(TEAM_DIR).is_dir() {
+        return true;
+    }
+    let synced = dir.ancestors().any(|d| {
+        [".stfolder", ".dropbox", ".dropbox.cache", ".owncloudsync.log", ".nextcloudsync.log"]
+            .iter()
+            .any(|m| d.join(m).exists())
+            || std::fs::read_dir(d).ok().is_some_and(|entries| {
+                entries.flatten().any(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    // Nextcloud and ownCloud keep their journal in the synced folder.
+                    (name.starts_with("._sync_") || name.starts_with(".sync_"))
+                        && name.ends_with(".db")
+                })
+            })
+    });
+    synced || on_network_mount(dir)
+}
+
+/// Linux: whether the longest mount point holding `dir` is a network filesystem.
+fn on_network_mount(dir: &Path) -> bool {
+    const NETWORK: [&str; 10] = [
+        "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "davfs", "fuse.rclone",
+    ];
+    let Ok(mounts) = std::fs::read_to_string("/proc/self/mounts") else {
+        return false;
+    };
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let (_, point, kind) = (parts.next()?, parts.next()?, parts.next()?);
+            Some((PathBuf::from(point.replace("\\040", " ")), kind.to_string()))
+        })
+        .filter(|(point, _)| dir.starts_with(point))
+        .max_by_key(|(point, _)| point.as_os_str().len())
+        .is_some_and(|(_, kind)| NETWORK.contains(&kind.as_str()))
+}
+
+/// A private copy of a file of the shared folder, checked before anything reads it:
+/// whole, a clientbook base of a version this program reads (migrated if older), and
+/// — when `base` is given — the same base. The original is never opened.
+pub(crate) fn checked_copy(
+    source: &Path,
+    copy: &Path,
+    base: Option<&str>,
+) -> StoreResult<Connection> {
+    for sidecar in ["-wal", "-journal"] {
+        let mut name = source.as_os_str().to_owned();
+        name.push(sidecar);
+        if Path::new(&name).exists() {
+            return Err(StoreError::TeamFileInUse(PathBuf::from(name)));
+        }
+    }
+    if let Some(dir) = copy.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::copy(source, copy).map_err(|e| StoreError::Io(format!("{}: {e}", source.display())))?;
+    let checked = (|| -> StoreResult<Connection> {
+        let mut conn = Connection::open_with_flags(
+            copy,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        schema::check_not_newer(&conn)?;
+        if schema::is_foreign(&conn)? || schema::schema_version(&conn)? == 0 {
+            return Err(StoreError::ForeignDatabase);
+        }
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::NotADatabase(PathBuf::new()));
+        }
+        schema::migrate(&mut conn)?;
+        if let Some(base) = base {
+            let theirs: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = 'base_uuid'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if theirs.as_deref() != Some(base) {
+                return Err(StoreError::OtherBase(PathBuf::new()));
+            }
+        }
+        Ok(conn)
+    })();
+    checked.map_err(|e| {
+        let _ = std::fs::remove_file(copy);
+        e.at_path(source)
+    })
+}
+
+impl Store {
+    /// Opens a team file through this device's replica of it, made from the team
+    /// file on first use (or a new base, published on the first sync).
+    pub fn open_team(team: &Path) -> StoreResult<Store> {
+        let replica = replica_for(team)?;
+        if !replica.exists() && team.exists() {
+            let incoming = replica.with_extension("joining");
+            drop(checked_copy(team, &incoming, None)?);
+            std::fs::rename(&incoming, &replica)?;
+        }
+        let mut store = Store::open(&replica)?;
+        store.team = Some(team.to_path_buf());
+        Ok(store)
+    }
+
+    /// The team file this base is a replica of, if any.
+    pub fn team_file(&self) -> Option<&Path> {
+        self.team.as_deref()
+    }
+
+    /// Merges the team file and its conflict copies, then publishes when this replica
+    /// is ahead. Without a team file there is nothing to do.
+    pub fn sync(&mut self) -> StoreResult<SyncReport> {
+        let Some(team) = self.team.clone() else {
+            return Ok(SyncReport::default());
+        };
+        let mut report = SyncReport {
+            team_file: team.clone(),
+            ..SyncReport::default()
+        };
+        let base = self.base_uuid()?;
+        let scratch = self.path.with_extension(format!("incoming-{}", std::process::id()));
+        let copies = copies::conflict_copies(&team);
+        // The team file as this replica last saw it: unchanged, it need not be read.
+        let stamp = file_stamp(&team);
+        let (last_stamp, last_vector) = self.last_seen_team()?;
+        let unchanged = stamp.is_some() && stamp == last_stamp && copies.is_empty();
+        let mut published_vector = merge::Vector::new();
+        if unchanged {
+            published_vector = last_vector;
+        } else if team.exists() {
+            let copy = checked_copy(&team, &scratch, Some(&base))?;
+            published_vector = merge::vector_of(&copy)?;
+            if merge::is_ahead(&published_vector, &merge::vector_of(&self.conn)?) {
+                self.backup_before_merge()?;
+            }
+            let merged = self.merge_copy(&copy);
+            drop(copy);
+            let _ = std::fs::remove_file(&scratch);
+            report.came_in = merged?;
+        }
+        let mut merged_copies = Vec::new();
+        for candidate in copies {
+            let name = candidate
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let outcome = checked_copy(&candidate, &scratch, Some(&base)).and_then(|copy| {
+                self.backup_before_merge()?;
+                self.merge_copy(&copy)
+            });
+            let _ = std::fs::remove_file(&scratch);
+            match outcome {
+                Ok(merged) => {
+                    report.came_in.changes += merged.changes;
+                    report.came_in.conflicts += merged.conflicts;
+                    report.copies_merged.push(name);
+                    merged_copies.push(candidate);
+                }
+                Err(e) => report.copies_refused.push((name, e.to_string())),
+            }
+        }
+        let ours = merge::vector_of(&self.conn)?;
+        if !team.exists() || merge::is_ahead(&ours, &published_vector) || !merged_copies.is_empty()
+        {
+            report.went_out = self.changes_beyond(&published_vector)?;
+            report.published = Some(publish::publish(&self.conn, &team)?);
+            copies::move_aside(&team, &merged_copies)?;
+            published_vector = ours;
+        }
+        self.remember_team(file_stamp(&team), &published_vector)?;
+        Ok(report)
+    }
+
+    /// The team file's stamp and what it held when this replica last synced.
+    fn last_seen_team(&self) -> StoreResult<(Option<String>, merge::Vector)> {
+        let read = |key: &str| -> StoreResult<Option<String>> {
+            Ok(self
+                .conn
+                .query_row("SELECT value FROM local_state WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?)
+        };
+        let vector = read("team_vector")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        Ok((read("team_stamp")?, vector))
+    }
+
+    fn remember_team(&self, stamp: Option<String>, vector: &merge::Vector) -> StoreResult<()> {
+        let mut put = self.conn.prepare_cached(
+            "INSERT INTO local_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?;
+        put.execute(["team_stamp", &stamp.unwrap_or_default()])?;
+        put.execute(["team_vector", &serde_json::to_string(vector)?])?;
+        Ok(())
+    }
+
+    /// How many changes of this base lie beyond `seen`.
+    fn changes_beyond(&self, seen: &merge::Vector) -> StoreResult<usize> {
+        let devices: Vec<(i64, String)> = self
+            .conn
+            .prepare("SELECT id, uuid FROM devices")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut total = 0usize;
+        for (id, uuid) in devices {
+            let after = seen.get(&uuid).copied().unwrap_or(i64::MIN);
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM change_log WHERE device_id = ?1 AND hlc > ?2",
+                rusqlite::params![id, after],
+                |r| r.get(0),
+            )?;
+            total += n as usize;
+        }
+        Ok(total)
+    }
+
+    /// `share PATH`: publishes this base as a team file and keeps working on a
+    /// replica of it. A team file of another base is never overwritten.
+    pub fn share(&mut self, team: &Path) -> StoreResult<PublishDone> {
+        let base = self.base_uuid()?;
+        if team.exists() {
+            let probe = self.path.with_extension(format!("probe-{}", std::process::id()));
+            let checked = checked_copy(team, &probe, Some(&base));
+            let _ = std::fs::remove_file(&probe);
+            drop(checked?);
+        }
+        let dir = team
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir.join(TEAM_DIR))?;
+        let done = publish::publish(&self.conn, team)?;
+        let replica = replica_for(team)?;
+        if !replica.exists() && replica != self.path {
+            super::backup::copy_base(&self.conn, &replica)?;
+        }
+        Ok(done)
+    }
+
+    /// A copy of the replica before merging others' changes into it; one an hour at
+    /// most (a copy of a large base costs seconds), the last few kept.
+    fn backup_before_merge(&self) -> StoreResult<()> {
+        super::backup::automatic_backup(&self.conn, &self.path, "merge", Some(3600))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The clock of this device's newest change: a command that changed it wrote
+    /// something the team file must get.
+    pub fn own_clock(&self) -> StoreResult<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT max(l.hlc) FROM change_log l
+             WHERE l.device_id = (SELECT id FROM devices WHERE uuid = ?1)",
+            [&self.device],
+            |r| r.get(0),
+        )?)
+    }
+}
