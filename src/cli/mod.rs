@@ -174,7 +174,10 @@ pub fn open(cli: &Cli) -> anyhow::Result<(Store, Viewer)> {
             "{}",
             crate::i18n::trf(
                 "sync.replica",
-                &[("team", &path.display()), ("replica", &store.path().display())]
+                &[
+                    ("team", &path.display()),
+                    ("replica", &store.path().display())
+                ]
             )
         );
         store

@@ -83,11 +83,11 @@ pub fn report_lines(report: &SyncReport, quiet: bool) -> Vec<String> {
         // Only what happened: a command's own output stays in front.
     } else {
         lines.push(trf(
-        "sync.came_in",
-        &[
-            ("changes", &report.came_in.changes),
-            ("clients", &report.came_in.clients),
-        ],
+            "sync.came_in",
+            &[
+                ("changes", &report.came_in.changes),
+                ("clients", &report.came_in.clients),
+            ],
         ));
     }
     if report.came_in.conflicts > 0 {

@@ -261,13 +261,18 @@ impl Store {
         self.ensure_not_forgotten(id)?;
         self.write(Some(viewer), |w| {
             let null = rusqlite::types::Value::Null;
-            let mut fields: Vec<(&str, rusqlite::types::Value)> =
-                PERSONAL_COLUMNS.iter().map(|c| (*c, null.clone())).collect();
+            let mut fields: Vec<(&str, rusqlite::types::Value)> = PERSONAL_COLUMNS
+                .iter()
+                .map(|c| (*c, null.clone()))
+                .collect();
             fields.push(("forgotten_at", int(w.now_ms())));
             // A forgotten client leaves the working lists and Today: archived, with its
             // planned contacts closed.
-            let archived: bool =
-                w.tx().query_row("SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1", [id], |r| r.get(0))?;
+            let archived: bool = w.tx().query_row(
+                "SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
             if !archived {
                 fields.push(("archived_at", int(w.now_ms())));
                 fields.push(("archive_reason", text(ArchiveReason::Other.code())));
@@ -275,7 +280,11 @@ impl Store {
             w.update(Entity::Client, id, &fields)?;
             let open = open_contacts(w, id)?;
             for task in open {
-                w.update(Entity::ScheduledContact, task, &[("done_at", int(w.now_ms()))])?;
+                w.update(
+                    Entity::ScheduledContact,
+                    task,
+                    &[("done_at", int(w.now_ms()))],
+                )?;
             }
             // Blank the values before the tombstone, so the file keeps no trace of them.
             let erasures = child_erasures();
@@ -417,7 +426,10 @@ pub(crate) fn child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::types::
     let null = rusqlite::types::Value::Null;
     let blank = || text("");
     [
-        (Entity::ContactPoint, vec![("value", blank()), ("label", null.clone())]),
+        (
+            Entity::ContactPoint,
+            vec![("value", blank()), ("label", null.clone())],
+        ),
         (
             Entity::ContactPerson,
             vec![
@@ -427,7 +439,10 @@ pub(crate) fn child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::types::
                 ("email", null.clone()),
             ],
         ),
-        (Entity::ImportantDate, vec![("label", blank()), ("date", blank()), ("md", int(0))]),
+        (
+            Entity::ImportantDate,
+            vec![("label", blank()), ("date", blank()), ("md", int(0))],
+        ),
         (Entity::Tag, vec![("tag", blank())]),
         (
             Entity::Requisites,
@@ -445,23 +460,58 @@ pub(crate) fn kept_child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::ty
     let null = rusqlite::types::Value::Null;
     [
         (Entity::Consent, vec![("note", null.clone())]),
-        (Entity::Interaction, vec![("outcome", null.clone()), ("summary", null.clone())]),
+        (
+            Entity::Interaction,
+            vec![("outcome", null.clone()), ("summary", null.clone())],
+        ),
         (Entity::ScheduledContact, vec![("purpose", null)]),
     ]
 }
 
 /// The keys of change-log fields that hold personal data.
 pub(crate) const PERSONAL_LOG_KEYS: [&str; 34] = [
-    "last_name", "first_name", "patronymic", "company", "legal_form", "position", "birthday",
-    "gender", "occupation", "city", "time_zone", "address", "preferred_channel", "call_window",
-    "notes", "archive_note", "value", "label", "name", "phone", "email", "inn", "kpp", "ogrn",
-    "bank_account", "bik", "bank_name", "date", "md", "tag", "outcome", "summary", "purpose",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "company",
+    "legal_form",
+    "position",
+    "birthday",
+    "gender",
+    "occupation",
+    "city",
+    "time_zone",
+    "address",
+    "preferred_channel",
+    "call_window",
+    "notes",
+    "archive_note",
+    "value",
+    "label",
+    "name",
+    "phone",
+    "email",
+    "inn",
+    "kpp",
+    "ogrn",
+    "bank_account",
+    "bik",
+    "bank_name",
+    "date",
+    "md",
+    "tag",
+    "outcome",
+    "summary",
+    "purpose",
     "note",
 ];
 
 /// Erases the personal values a client's change-log records held (`?1` = client id).
 pub(crate) fn scrub_client_log_sql() -> String {
-    let paths: Vec<String> = PERSONAL_LOG_KEYS.iter().map(|k| format!("'$.{k}'")).collect();
+    let paths: Vec<String> = PERSONAL_LOG_KEYS
+        .iter()
+        .map(|k| format!("'$.{k}'"))
+        .collect();
     format!(
         "UPDATE change_log SET fields = json_remove(fields, {}) WHERE client_id = ?1",
         paths.join(", ")

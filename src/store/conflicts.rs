@@ -26,7 +26,8 @@ pub struct Conflict {
     pub other_at: DateTime<Utc>,
 }
 
-const OPEN_CONFLICTS: &str = "SELECT k.uuid, c.number, c.display_name, k.entity, k.field, k.kept_value,
+const OPEN_CONFLICTS: &str =
+    "SELECT k.uuid, c.number, c.display_name, k.entity, k.field, k.kept_value,
         k.other_value, m.name, k.other_at, c.manager_id
      FROM conflicts k
      LEFT JOIN clients c ON c.id = k.client_id

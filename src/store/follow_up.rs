@@ -74,8 +74,17 @@ fn schedule(w: &mut Writer<'_>, wanted: Wanted<'_>) -> StoreResult<bool> {
         [wanted.client],
         |r| r.get(0),
     )?;
-    w.insert(
+    // Two devices of a team may run a rule for the same thing before they sync: the
+    // contact's UUID is made from what it is for, so their merge keeps one.
+    let client_uuid: String = w.tx().query_row(
+        "SELECT uuid FROM clients WHERE id = ?1",
+        [wanted.client],
+        |r| r.get(0),
+    )?;
+    let uuid = rule_contact_uuid(&client_uuid, wanted.rule.code(), &wanted.reference);
+    w.insert_with_uuid(
         Entity::ScheduledContact,
+        &uuid,
         &[
             ("client_id", int(wanted.client)),
             ("manager_id", int(manager)),
@@ -87,8 +96,27 @@ fn schedule(w: &mut Writer<'_>, wanted: Wanted<'_>) -> StoreResult<bool> {
             ("rule", text(wanted.rule.code())),
             ("rule_ref", text(wanted.reference)),
         ],
+        &[],
     )?;
     Ok(true)
+}
+
+/// The UUID of a rule's contact: the same on every device for the same client, rule
+/// and reference.
+fn rule_contact_uuid(client_uuid: &str, rule: &str, reference: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(client_uuid.as_bytes())
+        .chain_update([0])
+        .chain_update(rule.as_bytes())
+        .chain_update([0])
+        .chain_update(reference.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// How many contacts each rule made.

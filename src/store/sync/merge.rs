@@ -131,12 +131,7 @@ struct Clocks {
 }
 
 impl Clocks {
-    fn load(
-        &mut self,
-        conn: &Connection,
-        client: Option<i64>,
-        row_uuid: &str,
-    ) -> StoreResult<()> {
+    fn load(&mut self, conn: &Connection, client: Option<i64>, row_uuid: &str) -> StoreResult<()> {
         let (sql, key): (&str, Value) = match client {
             Some(id) if self.loaded_clients.insert(id) => (
                 "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields FROM change_log l
@@ -241,7 +236,9 @@ impl Store {
 fn ensure_device(w: &mut Writer<'_>, uuid: &str, code: &str) -> StoreResult<i64> {
     let known: Option<i64> = w
         .tx()
-        .query_row("SELECT id FROM devices WHERE uuid = ?1", [uuid], |r| r.get(0))
+        .query_row("SELECT id FROM devices WHERE uuid = ?1", [uuid], |r| {
+            r.get(0)
+        })
         .optional()?;
     if let Some(id) = known {
         return Ok(id);
@@ -288,9 +285,10 @@ impl Merge<'_> {
         let row_id = local_id(w, entity.table(), &change.row_uuid)?;
         let client_id = match (entity, &change.client) {
             (Entity::Client, _) => row_id,
-            (_, Some(uuid)) => Some(local_id(w, "clients", uuid)?.ok_or_else(|| {
-                StoreError::Database(format!("merge: unknown client {uuid}"))
-            })?),
+            (_, Some(uuid)) => Some(
+                local_id(w, "clients", uuid)?
+                    .ok_or_else(|| StoreError::Database(format!("merge: unknown client {uuid}")))?,
+            ),
             (_, None) => None,
         };
         self.clocks.load(w.tx(), client_id, &change.row_uuid)?;
@@ -317,8 +315,7 @@ impl Merge<'_> {
         let logged = Json::Object(fields.clone()).to_string();
         match change.op.as_str() {
             "insert" | "update" => {
-                let applied =
-                    self.settle_fields(w, entity, change, client_id, &fields)?;
+                let applied = self.settle_fields(w, entity, change, client_id, &fields)?;
                 let mut values = to_columns(w, entity, &applied)?;
                 let erasure = forgotten.then(|| {
                     child_erasures()
@@ -341,6 +338,20 @@ impl Merge<'_> {
                 }
                 let id = match row_id {
                     Some(id) => {
+                        // A child row moved to another client (duplicates merged): the
+                        // log keeps its client in the record, not in the fields.
+                        if let (true, Some(client)) =
+                            (entity.columns().contains(&"client_id"), client_id)
+                        {
+                            let current: i64 = w.tx().query_row(
+                                &format!("SELECT client_id FROM {} WHERE id = ?1", entity.table()),
+                                [id],
+                                |r| r.get(0),
+                            )?;
+                            if current != client {
+                                values.push(("client_id", Value::Integer(client)));
+                            }
+                        }
                         w.replay_update(entity, id, &values, at_ms)?;
                         id
                     }
@@ -491,12 +502,13 @@ fn clash_uuid(clash: &Clash) -> String {
         .finalize();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 fn local_id(w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
-    Ok(w
-        .tx()
+    Ok(w.tx()
         .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
         .query_row([uuid], |r| r.get(0))
         .optional()?)
@@ -548,11 +560,12 @@ fn insert_row(
     values: &[(&'static str, Value)],
     at_ms: i64,
 ) -> StoreResult<i64> {
-    w.replay_insert(entity, uuid, values, at_ms).map_err(|e| match e {
-        StoreError::Database(msg) if msg.contains("UNIQUE") => StoreError::MergeClash {
-            what: entity.code().to_string(),
-            detail: msg,
-        },
-        other => other,
-    })
+    w.replay_insert(entity, uuid, values, at_ms)
+        .map_err(|e| match e {
+            StoreError::Database(msg) if msg.contains("UNIQUE") => StoreError::MergeClash {
+                what: entity.code().to_string(),
+                detail: msg,
+            },
+            other => other,
+        })
 }

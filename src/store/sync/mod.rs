@@ -92,9 +92,15 @@ pub fn is_team_path(path: &Path) -> bool {
         return true;
     }
     let synced = dir.ancestors().any(|d| {
-        [".stfolder", ".dropbox", ".dropbox.cache", ".owncloudsync.log", ".nextcloudsync.log"]
-            .iter()
-            .any(|m| d.join(m).exists())
+        [
+            ".stfolder",
+            ".dropbox",
+            ".dropbox.cache",
+            ".owncloudsync.log",
+            ".nextcloudsync.log",
+        ]
+        .iter()
+        .any(|m| d.join(m).exists())
             || std::fs::read_dir(d).ok().is_some_and(|entries| {
                 entries.flatten().any(|e| {
                     let name = e.file_name().to_string_lossy().into_owned();
@@ -110,7 +116,16 @@ pub fn is_team_path(path: &Path) -> bool {
 /// Linux: whether the longest mount point holding `dir` is a network filesystem.
 fn on_network_mount(dir: &Path) -> bool {
     const NETWORK: [&str; 10] = [
-        "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "davfs", "fuse.rclone",
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "fuse.sshfs",
+        "9p",
+        "afs",
+        "davfs",
+        "fuse.rclone",
     ];
     let Ok(mounts) = std::fs::read_to_string("/proc/self/mounts") else {
         return false;
@@ -145,7 +160,8 @@ pub(crate) fn checked_copy(
     if let Some(dir) = copy.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::copy(source, copy).map_err(|e| StoreError::Io(format!("{}: {e}", source.display())))?;
+    std::fs::copy(source, copy)
+        .map_err(|e| StoreError::Io(format!("{}: {e}", source.display())))?;
     let checked = (|| -> StoreResult<Connection> {
         let mut conn = Connection::open_with_flags(
             copy,
@@ -209,7 +225,9 @@ impl Store {
             ..SyncReport::default()
         };
         let base = self.base_uuid()?;
-        let scratch = self.path.with_extension(format!("incoming-{}", std::process::id()));
+        let scratch = self
+            .path
+            .with_extension(format!("incoming-{}", std::process::id()));
         let copies = copies::conflict_copies(&team);
         // The team file as this replica last saw it: unchanged, it need not be read.
         let stamp = file_stamp(&team);
@@ -313,7 +331,9 @@ impl Store {
     pub fn share(&mut self, team: &Path) -> StoreResult<PublishDone> {
         let base = self.base_uuid()?;
         if team.exists() {
-            let probe = self.path.with_extension(format!("probe-{}", std::process::id()));
+            let probe = self
+                .path
+                .with_extension(format!("probe-{}", std::process::id()));
             let checked = checked_copy(team, &probe, Some(&base));
             let _ = std::fs::remove_file(&probe);
             drop(checked?);

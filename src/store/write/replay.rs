@@ -24,9 +24,7 @@ pub(crate) struct ReplayedRecord<'r> {
 impl Writer<'_> {
     /// Keeps this copy's clock ahead of a change it has now seen.
     pub fn observe(&mut self, remote: Hlc) {
-        self.clock = self
-            .clock
-            .observe(remote, crate::domain::hlc::wall_ms());
+        self.clock = self.clock.observe(remote, crate::domain::hlc::wall_ms());
     }
 
     /// Appends another device's change to this copy's log, as it was made.
@@ -135,7 +133,10 @@ impl Writer<'_> {
         use crate::store::clients::{
             child_erasures, kept_child_erasures, scrub_client_log_sql, PERSONAL_COLUMNS,
         };
-        let personal: Vec<String> = PERSONAL_COLUMNS.iter().map(|c| format!("{c} = NULL")).collect();
+        let personal: Vec<String> = PERSONAL_COLUMNS
+            .iter()
+            .map(|c| format!("{c} = NULL"))
+            .collect();
         self.tx.execute(
             &format!(
                 "UPDATE clients SET {}, forgotten_at = coalesce(forgotten_at, ?1),

@@ -1,0 +1,470 @@
+//! A team on one synced file (SPEC §7): three devices, each with its own config and
+//! data directories, sharing `shared/base.db`. Devices edit while the folder is out of
+//! reach, then sync in every order; a sync tool's conflict copy under each naming
+//! style is merged too. Every copy must end with the same content, every edit kept,
+//! one conflict per same-field clash, and a second merge must change nothing.
+
+mod common;
+
+use common::{Run, BIN};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+struct Team {
+    dir: TempDir,
+}
+
+impl Team {
+    fn new() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["shared", "tmp"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        Team { dir }
+    }
+
+    fn shared(&self) -> PathBuf {
+        self.dir.path().join("shared")
+    }
+
+    fn team_file(&self) -> PathBuf {
+        self.shared().join("base.db")
+    }
+
+    fn command(&self, device: usize, db: &Path, args: &[&str]) -> Command {
+        let root = self.dir.path().join(format!("device{device}"));
+        let mut cmd = Command::new(BIN);
+        cmd.env_remove("CLIENTBOOK_DB")
+            .env_remove("CLIENTBOOK_USER")
+            .env_remove("LC_ALL")
+            .env_remove("LANG")
+            .env("CLIENTBOOK_CONFIG_DIR", root.join("config"))
+            .env("CLIENTBOOK_DATA_DIR", root.join("data"))
+            .env("TMPDIR", self.dir.path().join("tmp"))
+            .env("USER", "tester")
+            .arg("--db")
+            .arg(db)
+            .args(["--lang", "en", "--as", "boss"])
+            .args(args);
+        cmd
+    }
+
+    /// Runs a command on a device's replica of the team file; it must succeed.
+    fn on(&self, device: usize, args: &[&str]) -> String {
+        let run: Run = self
+            .command(device, &self.team_file(), args)
+            .output()
+            .unwrap()
+            .into();
+        assert!(
+            run.ok(),
+            "device {device}: `{}` failed:\n{}",
+            args.join(" "),
+            run.stderr
+        );
+        run.stdout
+    }
+
+    fn run_on(&self, device: usize, args: &[&str]) -> Run {
+        self.command(device, &self.team_file(), args)
+            .output()
+            .unwrap()
+            .into()
+    }
+
+    fn json(&self, device: usize, args: &[&str]) -> Value {
+        let out = self.on(device, args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("no JSON ({e}):\n{out}"))
+    }
+
+    fn sync(&self, device: usize) -> Value {
+        self.json(device, &["sync", "--json", "--hash"])
+    }
+
+    fn hash(&self, device: usize) -> String {
+        self.sync(device)["content_hash"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The shared folder out of reach (unmounted, sync tool paused): the team file
+    /// is elsewhere for a while.
+    fn offline(&self) -> PathBuf {
+        let away = self.dir.path().join("away");
+        std::fs::rename(self.shared(), &away).unwrap();
+        away
+    }
+
+    fn online(&self, away: &Path) {
+        std::fs::rename(away, self.shared()).unwrap();
+    }
+
+    /// A base of five clients made on device 1, shared, joined by devices 2 and 3.
+    fn founded() -> Team {
+        let team = Team::new();
+        let local = team.dir.path().join("local.db");
+        let run = |args: &[&str]| {
+            let run: Run = team.command(1, &local, args).output().unwrap().into();
+            assert!(run.ok(), "`{}`: {}", args.join(" "), run.stderr);
+            run.stdout
+        };
+        run(&["init", "--manager", "boss", "--name", "Boss"]);
+        for name in [
+            "Иванов Иван",
+            "Петров Пётр",
+            "Сидоров Семён",
+            "Кузнецова Анна",
+            "Смирнов Олег",
+            "Попова Мария",
+            "Волков Игорь",
+        ] {
+            run(&["client", "add", "--name", name, "--city", "Тверь"]);
+        }
+        run(&["share", team.team_file().to_str().unwrap()]);
+        for device in [2, 3] {
+            team.on(device, &["sync"]);
+        }
+        team
+    }
+
+    fn client(&self, device: usize, number: &str) -> Value {
+        self.json(device, &["client", "show", number, "--json"])
+    }
+
+    fn conflicts(&self, device: usize) -> Vec<Value> {
+        self.json(device, &["conflicts", "--json"])
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+/// Offline edits of all kinds on three devices: different clients, different fields
+/// of one client, one field of one client on two devices, an interaction on each side,
+/// a delete (a merge of duplicates) against an edit, a forget against an edit.
+fn offline_edits(team: &Team) {
+    team.on(1, &["client", "edit", "1", "--city", "Москва"]);
+    team.on(2, &["client", "edit", "2", "--city", "Казань"]);
+    team.on(1, &["client", "edit", "3", "--source", "referral"]);
+    team.on(2, &["client", "edit", "3", "--city", "Сочи"]);
+    team.on(2, &["client", "edit", "4", "--city", "Омск"]);
+    team.on(3, &["client", "edit", "4", "--city", "Томск"]);
+    team.on(
+        1,
+        &[
+            "log",
+            "5",
+            "--kind",
+            "call",
+            "--summary",
+            "звонок с первого",
+        ],
+    );
+    team.on(
+        3,
+        &[
+            "log",
+            "5",
+            "--kind",
+            "note",
+            "--summary",
+            "заметка с третьего",
+        ],
+    );
+    team.on(1, &["merge", "1", "6"]);
+    team.on(2, &["client", "edit", "6", "--city", "Самара"]);
+    team.on(1, &["client", "forget", "7"]);
+    team.on(
+        3,
+        &[
+            "client",
+            "edit",
+            "7",
+            "--city",
+            "Пермь",
+            "--notes",
+            "любит чай",
+        ],
+    );
+}
+
+fn assert_everything_kept(team: &Team, device: usize) {
+    assert_eq!(team.client(device, "1")["city"], "Москва");
+    assert_eq!(team.client(device, "2")["city"], "Казань");
+    let third = team.client(device, "3");
+    assert_eq!(
+        (third["city"].as_str(), third["source"].as_str()),
+        (Some("Сочи"), Some("referral"))
+    );
+    // One of the two cities won; the other waits as a conflict.
+    let fourth = team.client(device, "4")["city"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(fourth == "Омск" || fourth == "Томск", "{fourth}");
+    let fifth = team.client(device, "5");
+    let summaries: Vec<&str> = fifth["interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["summary"].as_str())
+        .collect();
+    assert!(summaries.contains(&"звонок с первого"), "{summaries:?}");
+    assert!(summaries.contains(&"заметка с третьего"), "{summaries:?}");
+    // The duplicate merged away stays deleted whatever was edited on it meanwhile.
+    assert!(!team.run_on(device, &["client", "show", "6"]).ok());
+    // Forgetting wins over the edit made without knowing of it.
+    let seventh = team.client(device, "7");
+    assert_eq!(seventh["forgotten"], true);
+    assert!(
+        seventh["city"].is_null() && seventh["notes"].is_null(),
+        "{seventh}"
+    );
+    let conflicts = team.conflicts(device);
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["field"], "city");
+    assert_eq!(conflicts[0]["kept"], fourth);
+}
+
+#[test]
+fn three_devices_end_equal_whatever_order_they_publish_in() {
+    for order in [
+        [1, 2, 3],
+        [1, 3, 2],
+        [2, 1, 3],
+        [2, 3, 1],
+        [3, 1, 2],
+        [3, 2, 1],
+    ] {
+        let team = Team::founded();
+        let away = team.offline();
+        offline_edits(&team);
+        team.online(&away);
+        // Each publishes in turn, then each takes in what came after it.
+        for device in order {
+            team.sync(device);
+        }
+        for device in order {
+            team.sync(device);
+        }
+        let hashes: Vec<String> = (1..=3).map(|d| team.hash(d)).collect();
+        assert!(
+            hashes.iter().all(|h| *h == hashes[0]),
+            "order {order:?}: {hashes:?}"
+        );
+        for device in 1..=3 {
+            assert_everything_kept(&team, device);
+        }
+        // Merging again changes nothing.
+        let again = team.sync(order[0]);
+        assert_eq!(again["report"]["came_in"]["changes"], 0);
+        assert_eq!(team.hash(order[0]), hashes[0]);
+    }
+}
+
+#[test]
+fn a_conflict_copy_under_each_sync_tools_name_is_merged_and_moved_aside() {
+    for copy_name in [
+        "base.sync-conflict-20261122-101500-ABCDEFG.db",
+        "base (Ivan's conflicted copy 2026-11-22).db",
+        "base_conflict-20261122-101500.db",
+        "base-LAPTOP7.db",
+    ] {
+        let team = Team::founded();
+        let before = std::fs::read(team.team_file()).unwrap();
+        team.on(2, &["client", "edit", "2", "--city", "Казань"]);
+        // Two devices replaced the file at once: the sync tool kept device 2's as a
+        // conflict copy and the old file as the team file.
+        std::fs::rename(team.team_file(), team.shared().join(copy_name)).unwrap();
+        std::fs::write(team.team_file(), &before).unwrap();
+        team.on(1, &["client", "edit", "1", "--city", "Москва"]);
+        // That command's own sync found the copy and merged it.
+        assert_eq!(team.client(1, "2")["city"], "Казань", "{copy_name}");
+        assert!(!team.shared().join(copy_name).exists());
+        assert!(team
+            .shared()
+            .join(".clientbook/merged")
+            .join(copy_name)
+            .exists());
+        for device in [2, 3, 1] {
+            team.sync(device);
+        }
+        for device in 1..=3 {
+            assert_eq!(team.client(device, "1")["city"], "Москва", "{copy_name}");
+            assert_eq!(team.client(device, "2")["city"], "Казань", "{copy_name}");
+        }
+        let hashes: Vec<String> = (1..=3).map(|d| team.hash(d)).collect();
+        assert!(
+            hashes.iter().all(|h| *h == hashes[0]),
+            "{copy_name}: {hashes:?}"
+        );
+        // The same copy again brings nothing new and is moved aside again.
+        std::fs::copy(
+            team.shared().join(".clientbook/merged").join(copy_name),
+            team.shared().join(copy_name),
+        )
+        .unwrap();
+        let again = team.sync(3);
+        assert_eq!(again["report"]["came_in"]["changes"], 0, "{again}");
+        assert_eq!(team.hash(3), hashes[0]);
+    }
+}
+
+#[test]
+fn a_copy_of_another_base_a_torn_or_foreign_file_is_reported_and_left_alone() {
+    let team = Team::founded();
+    let other = Team::founded();
+    let strangers = [
+        (
+            "base-OTHERBASE.db",
+            std::fs::read(other.team_file()).unwrap(),
+        ),
+        ("base_conflict-20261122-101500.db", {
+            let mut torn = std::fs::read(team.team_file()).unwrap();
+            torn.truncate(torn.len() / 3);
+            torn
+        }),
+        (
+            "base.sync-conflict-20261122-101500-ABCDEFG.db",
+            b"just some text".to_vec(),
+        ),
+    ];
+    for (name, bytes) in &strangers {
+        std::fs::write(team.shared().join(name), bytes).unwrap();
+    }
+    let hash = team.hash(1);
+    let report = team.sync(1);
+    let refused: Vec<String> = report["report"]["copies_refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(refused.len(), 3, "{report}");
+    for (name, bytes) in &strangers {
+        assert!(refused.contains(&name.to_string()), "{name}: {report}");
+        assert_eq!(
+            &std::fs::read(team.shared().join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
+    }
+    assert_eq!(team.hash(1), hash);
+}
+
+#[test]
+fn a_lost_publish_is_noticed_and_published_again() {
+    let team = Team::founded();
+    let old = std::fs::read(team.team_file()).unwrap();
+    team.on(2, &["client", "edit", "2", "--city", "Казань"]);
+    // Another device's older file replaced ours; then the sync tool deleted it.
+    std::fs::write(team.team_file(), &old).unwrap();
+    let report = team.sync(2);
+    assert!(report["report"]["published"].is_object(), "{report}");
+    std::fs::remove_file(team.team_file()).unwrap();
+    let report = team.sync(2);
+    assert!(report["report"]["published"].is_object(), "{report}");
+    team.sync(3);
+    assert_eq!(team.client(3, "2")["city"], "Казань");
+}
+
+#[test]
+fn a_broken_team_file_is_refused_with_its_name_and_left_as_it_was() {
+    let team = Team::founded();
+    let good = std::fs::read(team.team_file()).unwrap();
+    let mut newer = {
+        let scratch = team.dir.path().join("newer.db");
+        std::fs::write(&scratch, &good).unwrap();
+        let conn = rusqlite::Connection::open(&scratch).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        std::fs::read(&scratch).unwrap()
+    };
+    newer.truncate(newer.len());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("text", b"name,phone\nIvan,+7999\n".to_vec()),
+        ("newer schema", newer),
+    ];
+    team.on(1, &["client", "edit", "1", "--city", "Москва"]);
+    for (what, bytes) in cases {
+        std::fs::write(team.team_file(), &bytes).unwrap();
+        let run = team.run_on(1, &["sync"]);
+        assert!(!run.ok(), "{what}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("base.db"),
+            "{what}: the message names the file: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(team.team_file()).unwrap(), bytes, "{what}");
+        // Work goes on on the replica meanwhile.
+        assert_eq!(team.client(1, "1")["city"], "Москва");
+    }
+    // A journal beside the team file: someone opened it in place.
+    std::fs::write(team.team_file(), &good).unwrap();
+    for sidecar in ["base.db-journal", "base.db-wal"] {
+        std::fs::write(team.shared().join(sidecar), b"stray").unwrap();
+        let run = team.run_on(1, &["sync"]);
+        assert!(
+            !run.ok() && run.stderr.contains(sidecar),
+            "{sidecar}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(team.team_file()).unwrap(), good);
+        std::fs::remove_file(team.shared().join(sidecar)).unwrap();
+    }
+    team.sync(1);
+    team.sync(2);
+    assert_eq!(team.client(2, "1")["city"], "Москва");
+}
+
+#[test]
+fn a_device_with_its_clock_a_day_behind_still_wins_with_a_later_edit() {
+    let team = Team::founded();
+    team.on(1, &["client", "edit", "1", "--city", "Москва"]);
+    // Device 3's clock is a day behind; it has seen device 1's edit before its own.
+    let late = |args: &[&str]| {
+        let run: Run = team
+            .command(3, &team.team_file(), args)
+            .env("CLIENTBOOK_CLOCK_OFFSET_MS", (-86_400_000i64).to_string())
+            .output()
+            .unwrap()
+            .into();
+        assert!(run.ok(), "{}", run.stderr);
+    };
+    late(&["sync"]);
+    late(&["client", "edit", "1", "--city", "Тула"]);
+    for device in [1, 2, 3] {
+        team.sync(device);
+        assert_eq!(team.client(device, "1")["city"], "Тула");
+        assert!(team.conflicts(device).is_empty());
+    }
+}
+
+#[test]
+fn a_conflict_is_decided_once_for_every_copy() {
+    let team = Team::founded();
+    let away = team.offline();
+    team.on(2, &["client", "edit", "4", "--city", "Омск"]);
+    team.on(3, &["client", "edit", "4", "--city", "Томск"]);
+    team.online(&away);
+    for device in [2, 3, 2] {
+        team.sync(device);
+    }
+    let conflicts = team.conflicts(2);
+    assert_eq!(conflicts.len(), 1);
+    let kept = conflicts[0]["kept"].as_str().unwrap().to_string();
+    let other = conflicts[0]["other"].as_str().unwrap().to_string();
+    let id = conflicts[0]["id"].as_str().unwrap().to_string();
+    team.on(2, &["conflicts", "--take", &id[..8]]);
+    assert_eq!(team.client(2, "4")["city"], other.as_str());
+    for device in [3, 1] {
+        team.sync(device);
+        assert!(team.conflicts(device).is_empty());
+        assert_eq!(team.client(device, "4")["city"], other.as_str());
+    }
+    assert_ne!(kept, other);
+}
