@@ -76,6 +76,74 @@ pub struct ImportFigure {
 
 /// Exports the measured manager's clients to a CSV (as a team would bring them from
 /// another base) and imports it into a fresh base: the import's rows a second.
+/// SPEC §8: merging another copy's changes.
+const MERGE_BUDGET: f64 = 50_000.0;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SharingFigure {
+    /// Publishing the base as a team file (snapshot, check, fsync, rename).
+    pub publish_ms: u64,
+    pub team_file_bytes: u64,
+    /// Another device's new clients (a tenth of the base) merged into this one.
+    pub merged_changes: usize,
+    pub merge_seconds: f64,
+    pub changes_per_second: f64,
+    /// The same for edits of existing clients (new field values, logged calls).
+    pub edit_changes: usize,
+    pub edit_seconds: f64,
+    pub edits_per_second: f64,
+}
+
+/// Publishes the base as a team file, then lets a second device add a tenth as many
+/// clients again (each with its contacts, orders, interactions) and times merging
+/// that device's copy back (copying and checking the file included); then the same
+/// for a day of edits of a quarter of the clients.
+fn sharing_figures(
+    store: &mut Store,
+    admin: &crate::store::Viewer,
+    dir: &std::path::Path,
+    clients: usize,
+) -> anyhow::Result<SharingFigure> {
+    let team = dir.join("team.db");
+    let published = store.publish_snapshot(&team)?;
+    let other_path = dir.join("other-device.db");
+    store.backup_to(&other_path)?;
+    {
+        let mut other = Store::open_as_device(&other_path, &uuid::Uuid::new_v4().to_string())?;
+        let admin = other.viewer(Some(&admin.login))?;
+        let options = DemoOptions {
+            clients: (clients / 10).max(100),
+            managers: 1,
+            seed: 11,
+        };
+        other.load_demo(&admin, options, |_| {})?;
+    }
+    let start = Instant::now();
+    let merged = store.merge_file(&other_path)?;
+    let seconds = start.elapsed().as_secs_f64();
+    // A day of edits on existing clients: field changes and logged calls.
+    {
+        let mut other = Store::open_as_device(&other_path, &uuid::Uuid::new_v4().to_string())?;
+        let admin = other.viewer(Some(&admin.login))?;
+        other.demo_edits(&admin, (clients / 4).max(100))?;
+    }
+    let start = Instant::now();
+    let edits = store.merge_file(&other_path)?;
+    let edit_seconds = start.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&other_path);
+    let _ = std::fs::remove_file(&team);
+    Ok(SharingFigure {
+        publish_ms: published.millis,
+        team_file_bytes: published.bytes,
+        merged_changes: merged.changes,
+        merge_seconds: seconds,
+        changes_per_second: merged.changes as f64 / seconds.max(1e-9),
+        edit_changes: edits.changes,
+        edit_seconds,
+        edits_per_second: edits.changes as f64 / edit_seconds.max(1e-9),
+    })
+}
+
 fn import_rate(
     store: &Store,
     viewer: &crate::store::Viewer,
@@ -368,6 +436,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     figures.push(figure("bench.card", card, 20.0, false));
 
     let memory = memory_of_interface(&path, &device);
+    let sharing = sharing_figures(&mut store, &admin, dir.path(), args.clients)?;
     let import = import_rate(&store, &viewer, dir.path(), &device)?;
 
     if args.json {
@@ -376,6 +445,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             "figures": figures,
             "interface_peak_mib": memory,
             "import": import,
+            "sharing": sharing,
         }));
     }
     let rows: Vec<Vec<String>> = figures
@@ -433,6 +503,48 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             ]
         )
     );
+    println!(
+        "{}",
+        trf(
+            "bench.publish",
+            &[
+                ("ms", &sharing.publish_ms),
+                ("mib", &format!("{:.1}", sharing.team_file_bytes as f64 / 1048576.0)),
+            ]
+        )
+    );
+    for (key, changes, seconds, rate) in [
+        (
+            "bench.merge",
+            sharing.merged_changes,
+            sharing.merge_seconds,
+            sharing.changes_per_second,
+        ),
+        (
+            "bench.merge_edits",
+            sharing.edit_changes,
+            sharing.edit_seconds,
+            sharing.edits_per_second,
+        ),
+    ] {
+        let verdict = if rate >= MERGE_BUDGET {
+            tr("bench.ok")
+        } else {
+            tr("bench.over")
+        };
+        println!(
+            "{}",
+            trf(
+                key,
+                &[
+                    ("changes", &changes),
+                    ("seconds", &format!("{seconds:.2}")),
+                    ("rate", &format!("{rate:.0}")),
+                    ("verdict", &verdict),
+                ]
+            )
+        );
+    }
     let memory = memory.map_or_else(|| "—".to_string(), |m| format!("{m:.1}"));
     println!("{}", trf("bench.memory", &[("mib", &memory)]));
     Ok(())

@@ -617,3 +617,41 @@ fn demo_client(
     summary.interactions += interactions.len();
     Ok(())
 }
+
+impl Store {
+    /// A working day of another device, for `bench`: `count` clients get a new city
+    /// and a note and one logged call each, in one transaction (two changes a client).
+    pub fn demo_edits(&mut self, viewer: &Viewer, count: usize) -> StoreResult<usize> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM clients WHERE deleted = 0 AND forgotten_at IS NULL ORDER BY id LIMIT ?1")?
+            .query_map([count as i64], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let cities = ["Самара", "Казань", "Пермь", "Тверь", "Омск"];
+        let actor = viewer.id;
+        self.write(Some(viewer), |w| {
+            for (i, id) in ids.iter().enumerate() {
+                w.update(
+                    Entity::Client,
+                    *id,
+                    &[
+                        ("city", text(cities[i % cities.len()])),
+                        ("notes", text(format!("перезвонить после {}", i % 28 + 1))),
+                    ],
+                )?;
+                w.insert(
+                    Entity::Interaction,
+                    &[
+                        ("client_id", int(*id)),
+                        ("manager_id", int(actor)),
+                        ("kind", text("call")),
+                        ("direction", text("outbound")),
+                        ("summary", text("обсудили заказ")),
+                        ("at", int(w.now_ms())),
+                    ],
+                )?;
+            }
+            Ok(ids.len() * 2)
+        })
+    }
+}

@@ -33,7 +33,8 @@ pub fn display_name(
 pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) -> StoreResult<()> {
     let row = conn
         .prepare_cached(
-            "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted, manager_id, search_rowid
+            "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted, manager_id, search_rowid,
+               search_hash
              FROM clients WHERE id = ?1",
         )?
         .query_row([client_id], |r| {
@@ -47,11 +48,22 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
                 r.get::<_, bool>(6)?,
                 r.get::<_, i64>(7)?,
                 r.get::<_, Option<i64>>(8)?,
+                r.get::<_, Option<i64>>(9)?,
             ))
         })
         .optional()?;
-    let Some((kind, last, first, patronymic, company, birthday, deleted, manager_id, old_rowid)) =
-        row
+    let Some((
+        kind,
+        last,
+        first,
+        patronymic,
+        company,
+        birthday,
+        deleted,
+        manager_id,
+        old_rowid,
+        old_hash,
+    )) = row
     else {
         return Ok(());
     };
@@ -144,14 +156,8 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
         .execute(params![client_id, next_contact_rule])?;
 
     super::tiers::refresh_tier(conn, client_id, settings, chrono::Utc::now())?;
-    if let Some(old) = old_rowid {
-        conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
-            .execute([old])?;
-    }
     let rowid = search_rowid(manager_id, client_id);
-    conn.prepare_cached("UPDATE clients SET search_rowid = ?2 WHERE id = ?1")?
-        .execute(params![client_id, (!deleted).then_some(rowid)])?;
-    if !deleted {
+    let text = (!deleted).then(|| {
         let person = [last.as_deref(), first.as_deref(), patronymic.as_deref()]
             .into_iter()
             .flatten()
@@ -173,9 +179,32 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
             .filter(|(k, _)| k == "phone")
             .map(|(_, v)| v.as_str())
             .chain(people.iter().filter_map(|(_, p, _)| p.as_deref()));
-        index_client(conn, rowid, &search_text(names, phones))?;
+        search_text(names, phones)
+    });
+    let hash = text.as_deref().map(text_fingerprint);
+    // The index already holds this very text under this rowid: nothing to rewrite.
+    if old_rowid == text.as_ref().map(|_| rowid) && old_hash == hash && hash.is_some() {
+        return Ok(());
+    }
+    if let Some(old) = old_rowid {
+        conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+            .execute([old])?;
+    }
+    conn.prepare_cached("UPDATE clients SET search_rowid = ?2, search_hash = ?3 WHERE id = ?1")?
+        .execute(params![client_id, (!deleted).then_some(rowid), hash])?;
+    if let Some(text) = text {
+        index_client(conn, rowid, &text)?;
     }
     Ok(())
+}
+
+/// A stable 63-bit fingerprint of a search text (FNV-1a): the same on every run and
+/// every machine, as it is stored.
+fn text_fingerprint(text: &str) -> i64 {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    (hash >> 1) as i64
 }
 
 impl super::Store {

@@ -30,3 +30,7 @@ CREATE TABLE conflicts (
     deleted      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX conflicts_open ON conflicts (client_id) WHERE resolved_at IS NULL AND deleted = 0;
+
+-- A fingerprint of the text a client has in the search index (derived): a change that
+-- leaves that text as it was (a city, a note, an order) does not rewrite the index.
+ALTER TABLE clients ADD COLUMN search_hash INTEGER;

@@ -217,6 +217,7 @@ impl Store {
                 theirs: &theirs,
                 clocks: Clocks::default(),
                 clients: HashSet::new(),
+                ids: HashMap::new(),
                 report: MergeReport::default(),
             };
             for (uuid, code) in &devices {
@@ -267,10 +268,24 @@ struct Merge<'v> {
     theirs: &'v Vector,
     clocks: Clocks,
     clients: HashSet<i64>,
+    /// Local ids of the clients and managers met, by UUID: most changes name one.
+    ids: HashMap<String, i64>,
     report: MergeReport,
 }
 
 impl Merge<'_> {
+    /// The local id of a client or manager (UUIDs never repeat across tables).
+    fn id_of(&mut self, w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
+        if let Some(id) = self.ids.get(uuid) {
+            return Ok(Some(*id));
+        }
+        let found = local_id(w, table, uuid)?;
+        if let Some(id) = found {
+            self.ids.insert(uuid.to_string(), id);
+        }
+        Ok(found)
+    }
+
     fn apply(&mut self, w: &mut Writer<'_>, change: &Incoming) -> StoreResult<()> {
         let entity = Entity::from_code(&change.entity).ok_or_else(|| {
             StoreError::Database(format!("merge: unknown entity «{}»", change.entity))
@@ -279,14 +294,14 @@ impl Merge<'_> {
         let at_ms = Hlc(change.hlc).millis();
         let device_id = self.device_ids[&change.device];
         let actor_id = match &change.actor {
-            Some(uuid) => local_id(w, "managers", uuid)?,
+            Some(uuid) => self.id_of(w, "managers", uuid)?,
             None => None,
         };
         let row_id = local_id(w, entity.table(), &change.row_uuid)?;
         let client_id = match (entity, &change.client) {
             (Entity::Client, _) => row_id,
             (_, Some(uuid)) => Some(
-                local_id(w, "clients", uuid)?
+                self.id_of(w, "clients", uuid)?
                     .ok_or_else(|| StoreError::Database(format!("merge: unknown client {uuid}")))?,
             ),
             (_, None) => None,
@@ -385,7 +400,7 @@ impl Merge<'_> {
             }
         }
         let client_id = match (entity, client_id) {
-            (Entity::Client, None) => local_id(w, "clients", &change.row_uuid)?,
+            (Entity::Client, None) => self.id_of(w, "clients", &change.row_uuid)?,
             (_, id) => id,
         };
         w.replay_log(&ReplayedRecord {

@@ -306,6 +306,23 @@ impl Store {
         Ok(())
     }
 
+    /// Merges another copy of this base (a file, copied and checked first); used by
+    /// `bench` and by tools, as `sync` does it for the team file.
+    pub fn merge_file(&mut self, other: &Path) -> StoreResult<MergeReport> {
+        let base = self.base_uuid()?;
+        let scratch = self.path.with_extension(format!("merging-{}", std::process::id()));
+        let copy = checked_copy(other, &scratch, Some(&base))?;
+        let merged = self.merge_copy(&copy);
+        drop(copy);
+        let _ = std::fs::remove_file(&scratch);
+        merged
+    }
+
+    /// Writes this base as a team file snapshot at `path` (what `sync` publishes).
+    pub fn publish_snapshot(&self, path: &Path) -> StoreResult<PublishDone> {
+        publish::publish(&self.conn, path)
+    }
+
     /// How many changes of this base lie beyond `seen`.
     fn changes_beyond(&self, seen: &merge::Vector) -> StoreResult<usize> {
         let devices: Vec<(i64, String)> = self

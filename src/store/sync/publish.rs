@@ -52,7 +52,7 @@ pub(crate) fn publish(conn: &Connection, team: &Path) -> StoreResult<PublishDone
             "BEGIN;
              DELETE FROM local_state;
              INSERT INTO client_search (client_search) VALUES ('delete-all');
-             UPDATE clients SET search_rowid = NULL WHERE search_rowid IS NOT NULL;
+             UPDATE clients SET search_rowid = NULL, search_hash = NULL WHERE search_rowid IS NOT NULL;
              DELETE FROM search_backlog;
              INSERT INTO search_backlog (first_id, last_id)
                  SELECT min(id), max(id) FROM clients HAVING count(*) > 0;
