@@ -126,6 +126,17 @@ impl Store {
     /// Gives the base its identity and this device its code, once.
     fn ensure_base(&mut self) -> StoreResult<()> {
         let device = self.device.clone();
+        // Done on every open but the first: checked by a read, so that opening a base
+        // another process is writing (a long import) does not wait for its lock.
+        let done: bool = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM meta WHERE key IN ('base_uuid', 'origin_device')) = 2
+                AND EXISTS (SELECT 1 FROM devices WHERE uuid = ?1)",
+            [&device],
+            |r| r.get(0),
+        )?;
+        if done {
+            return Ok(());
+        }
         let now = chrono::Utc::now().timestamp_millis();
         let tx = self
             .conn
