@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 mod facts;
 pub mod follow_up;
+pub mod holder;
 pub mod import;
 pub mod listing;
 pub mod managers;
@@ -41,6 +42,25 @@ use write::Writer;
 
 /// How long a write waits for another process holding the database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The busy timeout; `CLIENTBOOK_BUSY_TIMEOUT_MS` shortens it, for tests and
+/// diagnostics only (a test of the busy message need not wait 10 s).
+fn busy_timeout() -> Duration {
+    std::env::var("CLIENTBOOK_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
+/// The busy timeout as the busy message says it: `10`, `1.5`.
+fn waited_seconds() -> String {
+    let ms = busy_timeout().as_millis();
+    if ms % 1000 == 0 {
+        (ms / 1000).to_string()
+    } else {
+        format!("{:.1}", ms as f64 / 1000.0)
+    }
+}
 
 pub struct Store {
     conn: Connection,
@@ -75,7 +95,7 @@ impl Store {
     }
 
     fn from_connection(mut conn: Connection, path: &Path, device: &str) -> StoreResult<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         // The write path and the lists use a few dozen distinct statements; keep them all.
         conn.set_prepared_statement_cache_capacity(128);
         // Read before any write: a newer or foreign file must stay byte-for-byte as it was.
@@ -203,7 +223,11 @@ impl Store {
     ) -> StoreResult<T> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(e).at_path(&self.path))?;
+        // Declared after the transaction, so dropped before it on every early return:
+        // the note goes while the lock is still held.
+        let note = holder::WriterNote::leave(&self.path, actor.map(|v| v.login.as_str()));
         let last: Option<i64> = tx
             .query_row(
                 "SELECT CAST(value AS INTEGER) FROM local_state WHERE key = 'hlc'",
@@ -229,6 +253,7 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [clock.0.to_string()],
         )?;
+        drop(note);
         tx.commit()?;
         Ok(result)
     }

@@ -297,7 +297,7 @@ impl Store {
         let result = result.and_then(|()| {
             if report.written {
                 let start = std::time::Instant::now();
-                search.write(&mut self.conn)?;
+                search.write(&mut self.conn, &self.path, &viewer.login)?;
                 report.search_index_ms = start.elapsed().as_millis() as u64;
             }
             Ok(())
