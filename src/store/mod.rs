@@ -96,6 +96,15 @@ impl Store {
 
     fn from_connection(mut conn: Connection, path: &Path, device: &str) -> StoreResult<Store> {
         conn.busy_timeout(busy_timeout())?;
+        // For tests and diagnostics only: `CLIENTBOOK_MAX_PAGES` caps the file's size in
+        // pages, so a full disk can be tried without filling one.
+        if let Some(pages) = std::env::var("CLIENTBOOK_MAX_PAGES")
+            .ok()
+            .and_then(|n| n.trim().parse::<i64>().ok())
+        {
+            let _cap: i64 =
+                conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))?;
+        }
         // The write path and the lists use a few dozen distinct statements; keep them all.
         conn.set_prepared_statement_cache_capacity(128);
         // Read before any write: a newer or foreign file must stay byte-for-byte as it was.
