@@ -134,8 +134,13 @@ impl Store {
             settings: Settings::default(),
         };
         store.ensure_base()?;
-        // An import that stopped between its commit and its search index.
-        store.index_search_backlog()?;
+        // An import that stopped between its commit and its search index. Derived data:
+        // a base that has no room or no lock for it now still opens, and tries again
+        // on the next open.
+        match store.index_search_backlog() {
+            Ok(()) | Err(StoreError::DiskFull | StoreError::Busy) => {}
+            Err(e) => return Err(e),
+        }
         store.settings = store.load_settings()?;
         Ok(store)
     }
