@@ -199,12 +199,18 @@ impl Store {
             made += batch;
             progress(made);
         }
+        // Its two updates together or not at all, and like every write, waiting for
+        // the lock rather than failing on a busy base.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         super::tiers::recompute_tiers(
-            &self.conn,
+            &tx,
             &self.settings,
             chrono::Utc::now(),
             Some((first_new, i64::MAX)),
         )?;
+        tx.commit()?;
         self.conn.pragma_update(None, "cache_size", -2_000)?;
         summary.clients = made;
         Ok(summary)

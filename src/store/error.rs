@@ -1,6 +1,7 @@
 //! What can go wrong in the store, in cases a caller can tell apart. Messages come
 //! from the string tables.
 
+use super::holder::{holder, Holder};
 use crate::domain::call_window::CallWindowError;
 use crate::domain::contact::ContactError;
 use crate::domain::dates::DateError;
@@ -64,8 +65,12 @@ pub enum StoreError {
     NotADatabase(PathBuf),
     #[error("{}", tr_value("error.read_only", .0.display()))]
     ReadOnly(PathBuf),
-    #[error("{}", tr("error.busy"))]
+    /// The write lock stayed taken for the whole busy timeout.
+    #[error("{}", trf("error.busy", &[("seconds", &super::waited_seconds())]))]
     Busy,
+    /// The same, with who holds it (see [`super::holder`]).
+    #[error("{}", busy_held_by(.0))]
+    BusyHeldBy(Box<Holder>),
     #[error("{}", tr("error.disk_full"))]
     DiskFull,
     #[error(transparent)]
@@ -111,9 +116,13 @@ impl From<serde_json::Error> for StoreError {
 }
 
 impl StoreError {
-    /// Fills in the file for errors that SQLite reports without one.
+    /// Fills in the file for errors that SQLite reports without one, and who holds a
+    /// busy base.
     pub fn at_path(self, path: &std::path::Path) -> StoreError {
         match self {
+            StoreError::Busy => {
+                holder(path).map_or(StoreError::Busy, |h| StoreError::BusyHeldBy(Box::new(h)))
+            }
             StoreError::NotADatabase(p) if p.as_os_str().is_empty() => {
                 StoreError::NotADatabase(path.to_path_buf())
             }
@@ -134,6 +143,26 @@ impl StoreError {
             expected: expected.into(),
         }
     }
+}
+
+fn busy_held_by(holder: &Holder) -> String {
+    let since = chrono::DateTime::from_timestamp_millis(holder.since_ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default();
+    trf(
+        "error.busy_held_by",
+        &[
+            ("seconds", &super::waited_seconds()),
+            ("command", &holder.command),
+            ("pid", &holder.pid),
+            ("login", &holder.login),
+            ("since", &since),
+        ],
+    )
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 mod facts;
 pub mod follow_up;
+pub mod holder;
 pub mod import;
 pub mod listing;
 pub mod managers;
@@ -43,6 +44,25 @@ use write::Writer;
 
 /// How long a write waits for another process holding the database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The busy timeout; `CLIENTBOOK_BUSY_TIMEOUT_MS` shortens it, for tests and
+/// diagnostics only (a test of the busy message need not wait 10 s).
+fn busy_timeout() -> Duration {
+    std::env::var("CLIENTBOOK_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
+/// The busy timeout as the busy message says it: `10`, `1.5`.
+fn waited_seconds() -> String {
+    let ms = busy_timeout().as_millis();
+    if ms % 1000 == 0 {
+        (ms / 1000).to_string()
+    } else {
+        format!("{:.1}", ms as f64 / 1000.0)
+    }
+}
 
 pub struct Store {
     conn: Connection,
@@ -79,7 +99,16 @@ impl Store {
     }
 
     fn from_connection(mut conn: Connection, path: &Path, device: &str) -> StoreResult<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
+        // For tests and diagnostics only: `CLIENTBOOK_MAX_PAGES` caps the file's size in
+        // pages, so a full disk can be tried without filling one.
+        if let Some(pages) = std::env::var("CLIENTBOOK_MAX_PAGES")
+            .ok()
+            .and_then(|n| n.trim().parse::<i64>().ok())
+        {
+            let _cap: i64 =
+                conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))?;
+        }
         // The write path and the lists use a few dozen distinct statements; keep them all.
         conn.set_prepared_statement_cache_capacity(128);
         // Read before any write: a newer or foreign file must stay byte-for-byte as it was.
@@ -110,8 +139,13 @@ impl Store {
             team: None,
         };
         store.ensure_base()?;
-        // An import that stopped between its commit and its search index.
-        store.index_search_backlog()?;
+        // An import that stopped between its commit and its search index. Derived data:
+        // a base that has no room or no lock for it now still opens, and tries again
+        // on the next open.
+        match store.index_search_backlog() {
+            Ok(()) | Err(StoreError::DiskFull | StoreError::Busy) => {}
+            Err(e) => return Err(e),
+        }
         store.settings = store.load_settings()?;
         Ok(store)
     }
@@ -131,6 +165,17 @@ impl Store {
     /// Gives the base its identity and this device its code, once.
     fn ensure_base(&mut self) -> StoreResult<()> {
         let device = self.device.clone();
+        // Done on every open but the first: checked by a read, so that opening a base
+        // another process is writing (a long import) does not wait for its lock.
+        let done: bool = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM meta WHERE key IN ('base_uuid', 'origin_device')) = 2
+                AND EXISTS (SELECT 1 FROM devices WHERE uuid = ?1)",
+            [&device],
+            |r| r.get(0),
+        )?;
+        if done {
+            return Ok(());
+        }
         let now = chrono::Utc::now().timestamp_millis();
         let tx = self
             .conn
@@ -197,7 +242,11 @@ impl Store {
     ) -> StoreResult<T> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(e).at_path(&self.path))?;
+        // Declared after the transaction, so dropped before it on every early return:
+        // the note goes while the lock is still held.
+        let note = holder::WriterNote::leave(&self.path, actor.map(|v| v.login.as_str()));
         let last: Option<i64> = tx
             .query_row(
                 "SELECT CAST(value AS INTEGER) FROM local_state WHERE key = 'hlc'",
@@ -223,6 +272,7 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [clock.0.to_string()],
         )?;
+        drop(note);
         tx.commit()?;
         Ok(result)
     }

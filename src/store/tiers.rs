@@ -2,7 +2,7 @@
 //! kept on the client row so that lists and segments filter on it by index. A change
 //! of tier is kept for the client's history.
 
-use super::error::StoreResult;
+use super::error::{StoreError, StoreResult};
 use super::Store;
 use crate::domain::segments::tier_for;
 use crate::domain::settings::Settings;
@@ -112,7 +112,8 @@ impl Store {
         }
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(e).at_path(&self.path))?;
         match checked {
             None => recompute_tiers(&tx, &self.settings, now, None)?,
             Some(at) => {

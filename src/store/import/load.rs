@@ -11,13 +11,15 @@ use crate::domain::segments::tier_for;
 use crate::domain::text::fold;
 use crate::i18n::tr;
 use crate::store::clients::{column_of, next_number};
-use crate::store::error::StoreResult;
+use crate::store::error::{StoreError, StoreResult};
 use crate::store::facts::{display_name, index_client};
+use crate::store::holder::WriterNote;
 use crate::store::search::{search_rowid, search_text};
 use crate::store::write::{int, opt_int, opt_text, text, Entity, Fields, Writer};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
 
 /// Gives new clients their local ids: known before the insert, so that the search
 /// rowid (manager and id) is written with the row instead of by a second update.
@@ -78,17 +80,23 @@ impl SearchBatch {
         Ok(())
     }
 
-    /// Indexes the texts and clears their backlog entry, in one transaction.
-    pub fn write(&mut self, conn: &mut Connection) -> StoreResult<()> {
+    /// Indexes the texts and clears their backlog entry, in one transaction, as
+    /// `login` on the base at `db` (for the note of who holds the lock).
+    pub fn write(&mut self, conn: &mut Connection, db: &Path, login: &str) -> StoreResult<()> {
         let Some((first, last)) = self.ids else {
             return Ok(());
         };
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(e).at_path(db))?;
+        // On a large import this takes seconds: a waiter should learn who it waits for.
+        let note = WriterNote::leave(db, Some(login));
         self.pending.sort_unstable_by_key(|(rowid, _)| *rowid);
         for (rowid, text) in self.pending.drain(..) {
             index_client(&tx, rowid, &text)?;
         }
         crate::store::facts::clear_search_backlog(&tx, first, last)?;
+        drop(note);
         tx.commit()?;
         Ok(())
     }

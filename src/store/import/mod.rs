@@ -294,14 +294,17 @@ impl Store {
             report.written = keep;
             Ok(((), keep))
         });
-        let result = result.and_then(|()| {
-            if report.written {
-                let start = std::time::Instant::now();
-                search.write(&mut self.conn)?;
-                report.search_index_ms = start.elapsed().as_millis() as u64;
+        if result.is_ok() && report.written {
+            let start = std::time::Instant::now();
+            // The clients are committed: a failure now (a full disk) must not be told as
+            // an import that saved nothing. Their backlog entry gets them indexed later.
+            if let Err(e) = search.write(&mut self.conn, &self.path, &viewer.login) {
+                report
+                    .warnings
+                    .push(trf("import.search_index_later", &[("reason", &e)]));
             }
-            Ok(())
-        });
+            report.search_index_ms = start.elapsed().as_millis() as u64;
+        }
         self.conn.pragma_update(None, "cache_size", -2_000)?;
         result?;
         match failed {
