@@ -5,7 +5,7 @@
 
 use super::activity::local_instant;
 use super::error::{StoreError, StoreResult};
-use super::facts::{display_name, index_client};
+use super::facts::{display_name, index_client, text_fingerprint};
 use super::search::search_text;
 use super::write::{int, opt_int, opt_text, text, Entity, Writer};
 use super::{Store, Viewer};
@@ -453,7 +453,22 @@ fn demo_client(
         ),
         ("created_at", int(ms(created))),
     ];
+    let person_name = [
+        who.last.as_deref(),
+        who.first.as_deref(),
+        who.patronymic.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let mut names: Vec<&str> = vec![&person_name];
+    names.extend(company.as_deref());
+    names.extend(email.as_deref());
+    names.extend(tags.iter().map(String::as_str));
+    let search_words = search_text(names, phones.iter().map(String::as_str));
     let derived: Vec<(&str, Value)> = vec![
+        ("search_hash", int(text_fingerprint(&search_words))),
         ("display_name", text(&name)),
         ("sort_name", text(fold(&name))),
         ("primary_phone", opt_text(phones.first().cloned())),
@@ -601,24 +616,7 @@ fn demo_client(
             &[],
         )?;
     }
-    let person_name = [
-        who.last.as_deref(),
-        who.first.as_deref(),
-        who.patronymic.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let mut names: Vec<&str> = vec![&person_name];
-    names.extend(company.as_deref());
-    names.extend(email.as_deref());
-    names.extend(tags.iter().map(String::as_str));
-    index_client(
-        w.tx(),
-        rowid,
-        &search_text(names, phones.iter().map(String::as_str)),
-    )?;
+    index_client(w.tx(), rowid, &search_words)?;
     summary.orders += orders.len();
     summary.interactions += interactions.len();
     Ok(())

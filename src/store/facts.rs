@@ -6,6 +6,7 @@ use super::search::{search_rowid, search_text};
 use crate::domain::dates::month_day;
 use crate::domain::settings::Settings;
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// The name shown in lists: the company for a company, else `Фамилия Имя Отчество`.
@@ -30,7 +31,59 @@ pub fn display_name(
     }
 }
 
+/// What a client's refresh leaves to do in the search index.
+#[derive(Debug, Default)]
+pub(crate) struct SearchWork {
+    delete: Option<i64>,
+    insert: Option<(i64, String)>,
+}
+
+impl SearchWork {
+    /// Deletions first, then insertions, each in rowid order: a deletion from a
+    /// contentless index makes it flush what it holds pending, so alternating them
+    /// would flush once a client.
+    pub(crate) fn apply_all(works: Vec<SearchWork>, conn: &Connection) -> StoreResult<()> {
+        let mut deletes: Vec<i64> = works.iter().filter_map(|w| w.delete).collect();
+        deletes.sort_unstable();
+        for old in deletes {
+            conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+                .execute([old])?;
+        }
+        // In rowid order: FTS5 flushes whenever a rowid is not above the previous one.
+        let mut inserts: Vec<&(i64, String)> =
+            works.iter().filter_map(|w| w.insert.as_ref()).collect();
+        inserts.sort_unstable_by_key(|(rowid, _)| *rowid);
+        for (rowid, text) in inserts {
+            index_client(conn, *rowid, text)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn apply(self, conn: &Connection) -> StoreResult<()> {
+        if let Some(old) = self.delete {
+            conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
+                .execute([old])?;
+        }
+        if let Some((rowid, text)) = self.insert {
+            index_client(conn, rowid, &text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Recomputes a client's derived facts and its search text.
 pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) -> StoreResult<()> {
+    refresh_client_facts(conn, client_id, settings)?.apply(conn)
+}
+
+/// Like [`refresh_client`], but the search index is left to the caller: a write that
+/// touches many clients writes all their index entries together at its end, as every
+/// other statement in between would make FTS5 flush its pending entries to disk.
+pub(crate) fn refresh_client_facts(
+    conn: &Connection,
+    client_id: i64,
+    settings: &Settings,
+) -> StoreResult<SearchWork> {
     let row = conn
         .prepare_cached(
             "SELECT kind, last_name, first_name, patronymic, company, birthday, deleted, manager_id, search_rowid,
@@ -65,7 +118,7 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
         old_hash,
     )) = row
     else {
-        return Ok(());
+        return Ok(SearchWork::default());
     };
     let name = display_name(
         &kind,
@@ -131,29 +184,25 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
         )?
         .query_row([client_id], |r| r.get(0))?;
 
-    conn.prepare_cached(
-        "UPDATE clients SET display_name = ?2, sort_name = ?3, primary_phone = ?4, birthday_md = ?5,
-           orders_count = ?6, total_spent_minor = ?7, last_order_at = ?8, last_contact_at = ?9,
-           next_contact_at = ?10, has_email = ?11, has_requisites = ?12, marketing_consent = ?13
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        client_id,
-        name,
-        crate::domain::text::fold(&name),
-        primary_phone,
-        birthday_md,
-        orders_count,
-        total_spent,
-        last_order_at,
-        last_contact_at,
-        next_contact_at,
-        has_email,
-        has_requisites,
-        marketing_consent,
-    ])?;
-    conn.prepare_cached("UPDATE clients SET next_contact_rule = ?2 WHERE id = ?1")?
-        .execute(params![client_id, next_contact_rule])?;
+    let facts: [(&str, Value); 13] = [
+        ("display_name", Value::Text(name.clone())),
+        ("sort_name", Value::Text(crate::domain::text::fold(&name))),
+        ("primary_phone", Value::from(primary_phone)),
+        ("birthday_md", Value::from(birthday_md.map(i64::from))),
+        ("orders_count", Value::Integer(orders_count)),
+        ("total_spent_minor", Value::Integer(total_spent)),
+        ("last_order_at", Value::from(last_order_at)),
+        ("last_contact_at", Value::from(last_contact_at)),
+        ("next_contact_at", Value::from(next_contact_at)),
+        ("has_email", Value::Integer(i64::from(has_email))),
+        ("has_requisites", Value::Integer(i64::from(has_requisites))),
+        (
+            "marketing_consent",
+            Value::Integer(i64::from(marketing_consent)),
+        ),
+        ("next_contact_rule", Value::from(next_contact_rule)),
+    ];
+    store_changed_facts(conn, client_id, &facts)?;
 
     super::tiers::refresh_tier(conn, client_id, settings, chrono::Utc::now())?;
     let rowid = search_rowid(manager_id, client_id);
@@ -184,23 +233,57 @@ pub fn refresh_client(conn: &Connection, client_id: i64, settings: &Settings) ->
     let hash = text.as_deref().map(text_fingerprint);
     // The index already holds this very text under this rowid: nothing to rewrite.
     if old_rowid == text.as_ref().map(|_| rowid) && old_hash == hash && hash.is_some() {
-        return Ok(());
-    }
-    if let Some(old) = old_rowid {
-        conn.prepare_cached("DELETE FROM client_search WHERE rowid = ?1")?
-            .execute([old])?;
+        return Ok(SearchWork::default());
     }
     conn.prepare_cached("UPDATE clients SET search_rowid = ?2, search_hash = ?3 WHERE id = ?1")?
         .execute(params![client_id, (!deleted).then_some(rowid), hash])?;
-    if let Some(text) = text {
-        index_client(conn, rowid, &text)?;
+    Ok(SearchWork {
+        delete: old_rowid,
+        insert: text.map(|t| (rowid, t)),
+    })
+}
+
+/// Writes the facts that differ from what the row holds. SQLite rewrites every index
+/// holding a column an UPDATE sets, changed or not, and the client row is in a dozen:
+/// an edit of a note must not rewrite them all.
+fn store_changed_facts(
+    conn: &Connection,
+    client_id: i64,
+    facts: &[(&str, Value)],
+) -> StoreResult<()> {
+    let columns: Vec<&str> = facts.iter().map(|(c, _)| *c).collect();
+    let current: Vec<Value> = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM clients WHERE id = ?1",
+            columns.join(", ")
+        ))?
+        .query_row([client_id], |r| {
+            (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect()
+        })?;
+    let changed: Vec<&(&str, Value)> = facts
+        .iter()
+        .zip(&current)
+        .filter(|((_, new), old)| new != *old)
+        .map(|(fact, _)| fact)
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
     }
+    let sets: Vec<String> = changed.iter().map(|(c, _)| format!("{c} = ?")).collect();
+    let mut values: Vec<&Value> = changed.iter().map(|(_, v)| v).collect();
+    let id = Value::Integer(client_id);
+    values.push(&id);
+    conn.prepare_cached(&format!(
+        "UPDATE clients SET {} WHERE id = ?",
+        sets.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }
 
 /// A stable 63-bit fingerprint of a search text (FNV-1a): the same on every run and
 /// every machine, as it is stored.
-fn text_fingerprint(text: &str) -> i64 {
+pub(crate) fn text_fingerprint(text: &str) -> i64 {
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });

@@ -81,7 +81,7 @@ fn schedule(w: &mut Writer<'_>, wanted: Wanted<'_>) -> StoreResult<bool> {
         [wanted.client],
         |r| r.get(0),
     )?;
-    let uuid = rule_contact_uuid(&client_uuid, wanted.rule.code(), &wanted.reference);
+    let uuid = rule_contact_uuid(&client_uuid, wanted.rule.code(), wanted.reference);
     w.insert_with_uuid(
         Entity::ScheduledContact,
         &uuid,

@@ -30,11 +30,17 @@ pub(crate) fn refresh_tier(
         )?
         .query_row(params![client_id, window_start(now)], |r| r.get(0))?;
     let tier = tier_for(spent, settings);
-    let old: Option<Option<String>> = conn
-        .prepare_cached("SELECT tier FROM clients WHERE id = ?1")?
-        .query_row([client_id], |r| r.get(0))
+    let old: Option<(Option<String>, i64)> = conn
+        .prepare_cached("SELECT tier, spent_12m_minor FROM clients WHERE id = ?1")?
+        .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some(old) = old else { return Ok(()) };
+    let Some((old, old_spent)) = old else {
+        return Ok(());
+    };
+    // Unchanged, the row (and the indexes holding the tier) is left alone.
+    if old == tier && old_spent == spent {
+        return Ok(());
+    }
     conn.prepare_cached("UPDATE clients SET spent_12m_minor = ?2, tier = ?3 WHERE id = ?1")?
         .execute(params![client_id, spent, tier])?;
     if old != tier {

@@ -592,9 +592,15 @@ impl<'a> Writer<'a> {
                 rusqlite::params![next_seq, self.device],
             )?;
         }
+        let mut search = Vec::with_capacity(self.dirty.len());
         for client in &self.dirty {
-            facts::refresh_client(self.tx, *client, self.settings)?;
+            search.push(facts::refresh_client_facts(
+                self.tx,
+                *client,
+                self.settings,
+            )?);
         }
+        facts::SearchWork::apply_all(search, self.tx)?;
         Ok(self.clock)
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::text::fold;
 use crate::i18n::tr;
 use crate::store::clients::{column_of, next_number};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::facts::{display_name, index_client};
+use crate::store::facts::{display_name, index_client, text_fingerprint};
 use crate::store::holder::WriterNote;
 use crate::store::search::{search_rowid, search_text};
 use crate::store::write::{int, opt_int, opt_text, text, Entity, Fields, Writer};
@@ -155,8 +155,19 @@ pub fn create(
         .filter(|o| o.at_ms >= year_ago)
         .map(|o| o.amount_minor)
         .sum();
+    let person = [last, first, patronymic]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut names: Vec<&str> = vec![&person];
+    names.extend(company);
+    names.extend(emails.iter().map(String::as_str));
+    names.extend(tags.iter().map(String::as_str));
+    let search_words = search_text(names, phones.iter().map(String::as_str));
     let derived: Vec<(&str, Value)> = vec![
         ("id", int(id)),
+        ("search_hash", int(text_fingerprint(&search_words))),
         ("display_name", text(&name)),
         ("sort_name", text(fold(&name))),
         ("primary_phone", opt_text(phones.first().cloned())),
@@ -201,20 +212,7 @@ pub fn create(
             &[("client_id", int(id)), ("tag", text(tag))],
         )?;
     }
-    let person = [last, first, patronymic]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut names: Vec<&str> = vec![&person];
-    names.extend(company);
-    names.extend(emails.iter().map(String::as_str));
-    names.extend(tags.iter().map(String::as_str));
-    search.add(
-        id,
-        rowid,
-        search_text(names, phones.iter().map(String::as_str)),
-    );
+    search.add(id, rowid, search_words);
     Ok(id)
 }
 

@@ -24,6 +24,9 @@ pub struct MergeReport {
     pub clients: usize,
     /// Same-field clashes found (each kept as a conflict).
     pub conflicts: usize,
+    /// Time spent merging (reading the changes, applying them, committing), without
+    /// copying and checking the file.
+    pub millis: u64,
 }
 
 /// The newest clock of each device a copy has seen, by device UUID.
@@ -53,6 +56,9 @@ pub(crate) fn is_ahead(a: &Vector, b: &Vector) -> bool {
         .any(|(device, hlc)| b.get(device).is_none_or(|seen| hlc > seen))
 }
 
+/// A device's UUID and its short code.
+type DeviceCode = (String, String);
+
 /// One change read from the other copy, its references as UUIDs.
 struct Incoming {
     hlc: i64,
@@ -70,7 +76,7 @@ struct Incoming {
 fn unseen_changes(
     other: &Connection,
     seen: &Vector,
-) -> StoreResult<(Vec<Incoming>, Vec<(String, String)>)> {
+) -> StoreResult<(Vec<Incoming>, Vec<DeviceCode>)> {
     let devices: Vec<(i64, String, String)> = other
         .prepare("SELECT id, uuid, code FROM devices")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -205,19 +211,21 @@ impl Store {
     /// Merges the base at `other` (a private copy, already checked to be this base)
     /// into this one, in one transaction.
     pub(crate) fn merge_copy(&mut self, other: &Connection) -> StoreResult<MergeReport> {
+        let started = std::time::Instant::now();
         let theirs = vector_of(other)?;
         let ours = vector_of(&self.conn)?;
         if !is_ahead(&theirs, &ours) {
             return Ok(MergeReport::default());
         }
         let (changes, devices) = unseen_changes(other, &ours)?;
-        self.write(None, |w| {
+        let mut report = self.write(None, |w| {
             let mut merge = Merge {
                 device_ids: HashMap::new(),
                 theirs: &theirs,
                 clocks: Clocks::default(),
                 clients: HashSet::new(),
                 ids: HashMap::new(),
+                forgotten: HashMap::new(),
                 report: MergeReport::default(),
             };
             for (uuid, code) in &devices {
@@ -229,7 +237,9 @@ impl Store {
             }
             merge.report.clients = merge.clients.len();
             Ok(merge.report)
-        })
+        })?;
+        report.millis = started.elapsed().as_millis() as u64;
+        Ok(report)
     }
 }
 
@@ -270,6 +280,8 @@ struct Merge<'v> {
     clients: HashSet<i64>,
     /// Local ids of the clients and managers met, by UUID: most changes name one.
     ids: HashMap<String, i64>,
+    /// Whether a client met is forgotten, by local id.
+    forgotten: HashMap<i64, bool>,
     report: MergeReport,
 }
 
@@ -284,6 +296,30 @@ impl Merge<'_> {
             self.ids.insert(uuid.to_string(), id);
         }
         Ok(found)
+    }
+
+    /// Logged fields as columns: references from UUIDs to this copy's ids.
+    fn columns_of(
+        &mut self,
+        w: &Writer<'_>,
+        entity: Entity,
+        fields: &[(String, Json)],
+    ) -> StoreResult<Vec<(&'static str, Value)>> {
+        let mut out = Vec::with_capacity(fields.len());
+        for (key, value) in fields {
+            let Some(column) = entity.columns().iter().copied().find(|c| {
+                *c == key || (referenced_table(c).is_some() && c.trim_end_matches("_id") == key)
+            }) else {
+                // A field of a newer program's schema: kept in the log, not applied.
+                continue;
+            };
+            let value = match (referenced_table(column), value) {
+                (Some(table), Json::String(uuid)) => Value::from(self.id_of(w, table, uuid)?),
+                (_, v) => json_to_value(v),
+            };
+            out.push((column, value));
+        }
+        Ok(out)
     }
 
     fn apply(&mut self, w: &mut Writer<'_>, change: &Incoming) -> StoreResult<()> {
@@ -308,12 +344,21 @@ impl Merge<'_> {
         };
         self.clocks.load(w.tx(), client_id, &change.row_uuid)?;
         let forgotten = match client_id {
-            Some(id) => w
-                .tx()
-                .prepare_cached("SELECT forgotten_at IS NOT NULL FROM clients WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?
-                .unwrap_or(false),
+            Some(id) => match self.forgotten.get(&id) {
+                Some(known) => *known,
+                None => {
+                    let known = w
+                        .tx()
+                        .prepare_cached(
+                            "SELECT forgotten_at IS NOT NULL FROM clients WHERE id = ?1",
+                        )?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?
+                        .unwrap_or(false);
+                    self.forgotten.insert(id, known);
+                    known
+                }
+            },
             None => false,
         };
         let mut fields = match serde_json::from_str::<Json>(&change.fields) {
@@ -322,16 +367,18 @@ impl Merge<'_> {
         };
         // A forgotten client stays forgotten: what others wrote of it meanwhile is
         // dropped, here and from the log.
-        if forgotten && change.op != "forget" {
+        let logged = if forgotten && change.op != "forget" {
             for key in PERSONAL_LOG_KEYS {
                 fields.remove(key);
             }
-        }
-        let logged = Json::Object(fields.clone()).to_string();
+            Json::Object(fields.clone()).to_string()
+        } else {
+            change.fields.clone()
+        };
         match change.op.as_str() {
             "insert" | "update" => {
                 let applied = self.settle_fields(w, entity, change, client_id, &fields)?;
-                let mut values = to_columns(w, entity, &applied)?;
+                let mut values = self.columns_of(w, entity, &applied)?;
                 let erasure = forgotten.then(|| {
                     child_erasures()
                         .into_iter()
@@ -391,6 +438,7 @@ impl Merge<'_> {
             "forget" => {
                 if let Some(id) = client_id {
                     w.replay_forget(id, at_ms)?;
+                    self.forgotten.insert(id, true);
                 }
             }
             other => {
@@ -527,29 +575,6 @@ fn local_id(w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>>
         .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
         .query_row([uuid], |r| r.get(0))
         .optional()?)
-}
-
-/// Logged fields as columns: references from UUIDs to this copy's ids.
-fn to_columns(
-    w: &Writer<'_>,
-    entity: Entity,
-    fields: &[(String, Json)],
-) -> StoreResult<Vec<(&'static str, Value)>> {
-    let mut out = Vec::with_capacity(fields.len());
-    for (key, value) in fields {
-        let Some(column) = entity.columns().iter().copied().find(|c| {
-            *c == key || (referenced_table(c).is_some() && c.trim_end_matches("_id") == key)
-        }) else {
-            // A field of a newer program's schema: kept in the log, not applied.
-            continue;
-        };
-        let value = match (referenced_table(column), value) {
-            (Some(table), Json::String(uuid)) => Value::from(local_id(w, table, uuid)?),
-            (_, v) => json_to_value(v),
-        };
-        out.push((column, value));
-    }
-    Ok(out)
 }
 
 fn json_to_value(value: &Json) -> Value {

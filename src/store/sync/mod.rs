@@ -310,7 +310,9 @@ impl Store {
     /// `bench` and by tools, as `sync` does it for the team file.
     pub fn merge_file(&mut self, other: &Path) -> StoreResult<MergeReport> {
         let base = self.base_uuid()?;
-        let scratch = self.path.with_extension(format!("merging-{}", std::process::id()));
+        let scratch = self
+            .path
+            .with_extension(format!("merging-{}", std::process::id()));
         let copy = checked_copy(other, &scratch, Some(&base))?;
         let merged = self.merge_copy(&copy);
         drop(copy);
