@@ -582,9 +582,16 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         },
         Action::Reschedule(choice) => reschedule(app, choice, store),
         Action::EditClient => match app.target() {
-            Some((number, _)) => match store.client_card(&app.viewer, &number) {
-                Ok(card) => {
-                    app.modal = Some(Modal::AddClient(Box::new(ClientForm::from_card(&card))))
+            // The version first: a change landing between the two reads is then seen
+            // as a change made meanwhile, never missed.
+            Some((number, _)) => match store
+                .client_version(&app.viewer, &number)
+                .and_then(|version| Ok((version, store.client_card(&app.viewer, &number)?)))
+            {
+                Ok((version, card)) => {
+                    let mut form = ClientForm::from_card(&card);
+                    form.version = Some(version);
+                    app.modal = Some(Modal::AddClient(Box::new(form)))
                 }
                 Err(e) => app.fail(e),
             },

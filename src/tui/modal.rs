@@ -71,7 +71,7 @@ pub fn update_modal(
                 };
                 let saved = match &form.editing {
                     Some(number) => store
-                        .edit_client(&app.viewer, number, &draft)
+                        .edit_client_since(&app.viewer, number, &draft, form.version)
                         .map(|_| (number.clone(), tr_value("cli.client_saved", number))),
                     None => store
                         .add_client(&app.viewer, &draft, None)
