@@ -215,6 +215,19 @@ pub fn update_modal(
             }
             _ => Some(Modal::Filter(bar)),
         },
+        Modal::Conflicts(mut view) => match action {
+            Action::Close => None,
+            Action::Conflicts(input) => {
+                match view.input(&input, store, &app.viewer) {
+                    // Decided: the base changed, the panes are read again.
+                    Ok(Some(message)) => app.after_write(store, message),
+                    Ok(None) => {}
+                    Err(e) => app.fail(e),
+                }
+                Some(Modal::Conflicts(view))
+            }
+            _ => Some(Modal::Conflicts(view)),
+        },
         Modal::Quality(report) => match action {
             Action::Close => None,
             _ => Some(Modal::Quality(report)),
