@@ -434,7 +434,7 @@ impl App {
             SyncNews::Failed(why) => {
                 // Once, not every few seconds over what the manager is doing.
                 if !self.sync_failed {
-                    self.warn(tr_value("sync.failed", why));
+                    self.warn(tr_value("sync_tui.failed", why));
                 }
                 self.sync_failed = true;
             }

@@ -83,7 +83,11 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, view: &
     use ratatui::layout::{Constraint, Layout, Rect};
     use ratatui::text::{Line, Span};
     use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
-    let popup = super::centered(area, 120, area.height.saturating_sub(2));
+    // Under the header, over the panes: the status bar stays in sight, where a
+    // decision says what it did.
+    let mut popup = super::centered(area, 120, area.height);
+    popup.y = area.y + 1;
+    popup.height = area.height.saturating_sub(3);
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -117,7 +121,7 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, view: &
         Constraint::Fill(2),
         Constraint::Fill(2),
         Constraint::Fill(2),
-        Constraint::Length(12),
+        Constraint::Length(14),
         Constraint::Length(16),
     ];
     let widths: Vec<usize> = Layout::horizontal(constraints)
