@@ -187,3 +187,64 @@ fn filter_bar_with_saved_segments_over_the_list_at_80x24() {
     app.modal = Some(clientbook::tui::app::Modal::Filter(Box::new(bar)));
     insta::assert_snapshot!(render(&app, 80, 24));
 }
+
+#[test]
+fn conflicts_view_at_80x24() {
+    use chrono::Local;
+    use clientbook::store::conflicts::Conflict;
+    use clientbook::tui::conflicts_view::ConflictsView;
+    let mut app = app();
+    app.conflicts = 2;
+    // Local times, so the screen reads the same in every time zone.
+    let at = |h, m| {
+        Local
+            .with_ymd_and_hms(2026, 11, 22, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let conflict =
+        |id: &str, number: &str, name: &str, field: &str, kept: &str, other: &str| Conflict {
+            id: id.into(),
+            client_number: Some(number.into()),
+            client_name: Some(name.into()),
+            entity: "client".into(),
+            field: field.into(),
+            kept: kept.into(),
+            other: other.into(),
+            other_by: Some("Пётр Петров".into()),
+            other_at: at(10, 15),
+        };
+    app.modal = Some(Modal::Conflicts(Box::new(ConflictsView {
+        conflicts: vec![
+            conflict(
+                "k1",
+                "12",
+                "Ёлкина Пелагея Ивановна",
+                "city",
+                "Казань",
+                "Тверь",
+            ),
+            conflict(
+                "k2",
+                "7",
+                "Петров Пётр Петрович",
+                "notes",
+                "перезвонить после праздников, спросить про опт",
+                "не звонить до декабря",
+            ),
+        ],
+        selected: 1,
+    })));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Тверь"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn today_shows_a_badge_of_open_conflicts() {
+    let mut app = app();
+    app.focus = Pane::Today;
+    app.conflicts = 2;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("⚠ конфликтов: 2 — K"), "{screen}");
+}

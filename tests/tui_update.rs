@@ -879,3 +879,281 @@ fn reports_are_computed_between_frames_and_the_last_ones_shown_at_once() {
     assert!(!app.unsettled());
     assert!(matches!(app.modal, Some(Modal::Reports(_))));
 }
+
+/// Backups taken before a merge go to the data directory: a temporary one, never the
+/// user's.
+fn data_dir_for_tests() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let dir =
+            std::env::temp_dir().join(format!("clientbook-tui-update-{}", std::process::id()));
+        std::env::set_var("CLIENTBOOK_DATA_DIR", dir);
+    });
+}
+
+/// Two devices sharing one team file: on each, `boss` changed the city of both
+/// clients without seeing the other's change, then both synced. Device B holds two
+/// open conflicts.
+struct Shared {
+    _dir: tempfile::TempDir,
+    a: Store,
+    b: Store,
+    boss_a: Viewer,
+    boss_b: Viewer,
+    numbers: Vec<String>,
+}
+
+fn shared() -> Shared {
+    data_dir_for_tests();
+    set_language(Lang::Ru);
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("share").join("base.db");
+    std::fs::create_dir_all(team.parent().unwrap()).unwrap();
+    let a_path = dir.path().join("a.db");
+    let b_path = dir.path().join("b.db");
+    let numbers = {
+        let mut a = Store::open_as_device(&a_path, "dev-a").unwrap();
+        let boss = a.init("boss", "Борис Босс").unwrap();
+        a.set_setting(&boss, "rule_new_lead", "0").unwrap();
+        vec![
+            add(&mut a, &boss, "Ёлкина Пелагея", None),
+            add(&mut a, &boss, "Петров Пётр", None),
+        ]
+    };
+    let mut a = Store::open_replica(&a_path, "dev-a", &team).unwrap();
+    a.sync().unwrap();
+    std::fs::copy(&team, &b_path).unwrap();
+    let mut b = Store::open_replica(&b_path, "dev-b", &team).unwrap();
+    let boss_a = a.viewer(Some("boss")).unwrap();
+    let boss_b = b.viewer(Some("boss")).unwrap();
+    for (store, who, city) in [(&mut a, &boss_a, "Тверь"), (&mut b, &boss_b, "Казань")] {
+        for number in &numbers {
+            let mut draft = ClientDraft::default();
+            draft.set(Field::City, city);
+            store.edit_client(who, number, &draft).unwrap();
+        }
+    }
+    a.sync().unwrap();
+    let report = b.sync().unwrap();
+    assert_eq!(report.came_in.conflicts, 2, "{report:?}");
+    Shared {
+        _dir: dir,
+        a,
+        b,
+        boss_a,
+        boss_b,
+        numbers,
+    }
+}
+
+#[test]
+fn conflicts_show_on_today_and_are_decided_in_their_view() {
+    use clientbook::tui::conflicts_view::ConflictsInput;
+    let mut s = shared();
+    let mut app = App::load(&s.b, s.boss_b.clone(), Local::now().date_naive());
+    assert_eq!(app.conflicts, 2, "the badge on Today counts them");
+    update(&mut app, Action::ShowConflicts, &mut s.b);
+    let Some(Modal::Conflicts(view)) = &app.modal else {
+        panic!("the conflicts view opens")
+    };
+    assert_eq!(view.conflicts.len(), 2);
+    assert_eq!(view.selected, 0);
+    update(&mut app, Action::Conflicts(ConflictsInput::Down), &mut s.b);
+    let Some(Modal::Conflicts(view)) = &app.modal else {
+        panic!("still open")
+    };
+    assert_eq!(view.selected, 1);
+    let second = view.conflicts[1].clone();
+    // Take theirs on the second: the other value is the client's now.
+    update(&mut app, Action::Conflicts(ConflictsInput::Take), &mut s.b);
+    let Some(Modal::Conflicts(view)) = &app.modal else {
+        panic!("still open")
+    };
+    assert_eq!(view.conflicts.len(), 1, "the list is read again");
+    assert_eq!(app.conflicts, 1, "so is the badge");
+    assert!(app.status.contains("взято"), "{}", app.status);
+    let number = second.client_number.clone().unwrap();
+    let card = s.b.client_card(&s.boss_b, &number).unwrap();
+    assert_eq!(Some(card.city.unwrap().as_str()), second.other.as_str());
+    // Keep mine on the first: the value in the base stays.
+    let first = view.conflicts[0].clone();
+    update(&mut app, Action::Conflicts(ConflictsInput::Keep), &mut s.b);
+    assert_eq!(app.conflicts, 0);
+    assert_eq!(s.b.count_open_conflicts(&s.boss_b).unwrap(), 0);
+    let number = first.client_number.clone().unwrap();
+    let card = s.b.client_card(&s.boss_b, &number).unwrap();
+    assert_eq!(Some(card.city.unwrap().as_str()), first.kept.as_str());
+    // Nothing left: a key does nothing, Esc goes back.
+    update(&mut app, Action::Conflicts(ConflictsInput::Keep), &mut s.b);
+    update(&mut app, Action::Close, &mut s.b);
+    assert!(app.modal.is_none());
+    assert!(s.numbers.contains(&number));
+}
+
+#[test]
+fn the_conflicts_view_opens_from_its_key_and_the_palette() {
+    use clientbook::tui::keymap::action_for_key;
+    use clientbook::tui::palette::PaletteInput;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut s = shared();
+    let mut app = App::load(&s.b, s.boss_b.clone(), Local::now().date_naive());
+    let key = KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT);
+    assert_eq!(action_for_key(&app, key), Some(Action::ShowConflicts));
+    update(&mut app, Action::OpenPalette, &mut s.b);
+    for c in "конфликт".chars() {
+        update(&mut app, Action::Palette(PaletteInput::Char(c)), &mut s.b);
+    }
+    update(&mut app, Action::Palette(PaletteInput::Run), &mut s.b);
+    assert!(matches!(app.modal, Some(Modal::Conflicts(_))));
+    let m = KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE);
+    assert_eq!(
+        action_for_key(&app, m),
+        Some(Action::Conflicts(
+            clientbook::tui::conflicts_view::ConflictsInput::Keep
+        ))
+    );
+}
+
+#[test]
+fn a_background_sync_reports_in_the_status_bar_and_reloads_the_screen() {
+    use clientbook::tui::background::Syncer;
+    let mut s = shared();
+    let mut app = App::load(&s.b, s.boss_b.clone(), Local::now().date_naive());
+    // Device A adds a client and publishes it.
+    let newcomer = add(&mut s.a, &s.boss_a, "Новикова Алёна", None);
+    s.a.sync().unwrap();
+    assert!(!app.list.rows.iter().any(|r| r.number == newcomer));
+    let mut syncer = Syncer::start(&s.b, std::time::Duration::from_millis(50)).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let news = loop {
+        if let Some(news) = syncer.try_news() {
+            break news;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no news from the sync"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(news.brought_changes(), "{news:?}");
+    update(&mut app, Action::Synced(news), &mut s.b);
+    assert!(
+        app.status.starts_with("синхронизировано: принято"),
+        "{}",
+        app.status
+    );
+    assert!(!app.status_warning && !app.status_error);
+    assert!(
+        app.list.rows.iter().any(|r| r.number == newcomer),
+        "the list was read again"
+    );
+    // A write on this device goes out with the next sync, or the last one on quit.
+    add(&mut s.b, &s.boss_b, "Сидоров Олег", None);
+    assert!(syncer.stop(std::time::Duration::from_secs(30)));
+    let report = s.a.sync().unwrap();
+    assert!(report.came_in.changes > 0, "{report:?}");
+}
+
+#[test]
+fn a_failed_sync_is_a_warning_shown_once_and_work_goes_on() {
+    use clientbook::tui::background::SyncNews;
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(
+        &mut app,
+        Action::Synced(SyncNews::Failed("нет доступа".into())),
+        &mut f.store,
+    );
+    assert!(app.status_warning, "{}", app.status);
+    assert!(app.status.contains("нет доступа"));
+    app.status = "Клиент 1 сохранён".into();
+    update(
+        &mut app,
+        Action::Synced(SyncNews::Failed("нет доступа".into())),
+        &mut f.store,
+    );
+    assert_eq!(
+        app.status, "Клиент 1 сохранён",
+        "not again every few seconds"
+    );
+    // Back: the next sync says so; a quiet one later says nothing.
+    let quiet = SyncNews::Synced {
+        came_in: 0,
+        went_out: 0,
+        published: false,
+        conflicts: 0,
+        refused: vec![],
+    };
+    update(&mut app, Action::Synced(quiet.clone()), &mut f.store);
+    assert!(app.status.starts_with("синхронизировано"), "{}", app.status);
+    assert!(!app.status_warning);
+    app.status = "Клиент 1 сохранён".into();
+    update(&mut app, Action::Synced(quiet), &mut f.store);
+    assert_eq!(app.status, "Клиент 1 сохранён");
+}
+
+#[test]
+fn saving_a_field_another_process_changed_meanwhile_is_refused_and_the_form_stays() {
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let number = app.card.as_ref().unwrap().number.clone();
+    update(&mut app, Action::EditClient, &mut f.store);
+    // Meanwhile the command line, on the same base, changes the city.
+    let mut cli = Store::open_as_device(f.store.path(), "device-a").unwrap();
+    let alice = cli.viewer(Some("alice")).unwrap();
+    let mut draft = ClientDraft::default();
+    draft.set(Field::City, "Тверь");
+    cli.edit_client(&alice, &number, &draft).unwrap();
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("the form opens")
+    };
+    let city = form
+        .fields
+        .iter()
+        .position(|x| x.field == Field::City)
+        .unwrap();
+    let notes = form
+        .fields
+        .iter()
+        .position(|x| x.field == Field::Notes)
+        .unwrap();
+    for _ in 0..city {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    for c in "Казань".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("the form stays open")
+    };
+    let message = form.message.clone().unwrap();
+    assert!(
+        message.contains("Алиса") && message.contains("обновите"),
+        "{message}"
+    );
+    assert_eq!(form.fields[city].value, "Казань", "what was typed is kept");
+    assert_eq!(
+        f.store
+            .client_card(&f.alice, &number)
+            .unwrap()
+            .city
+            .as_deref(),
+        Some("Тверь")
+    );
+    // Put back, the city is not sent; a note is saved and the other's city stays.
+    for _ in 0.."Казань".chars().count() {
+        update(&mut app, Action::Form(FormInput::Backspace), &mut f.store);
+    }
+    for _ in city..notes {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    for c in "перезвонить".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    let card = f.store.client_card(&f.alice, &number).unwrap();
+    assert_eq!(card.city.as_deref(), Some("Тверь"));
+    assert_eq!(card.notes.as_deref(), Some("перезвонить"));
+}

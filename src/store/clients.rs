@@ -110,6 +110,30 @@ impl Store {
         number: &str,
         draft: &ClientDraft,
     ) -> StoreResult<bool> {
+        self.edit_client_since(viewer, number, draft, None)
+    }
+
+    /// Where a client's change log stands. An edit form keeps it with the values it
+    /// loaded, so that saving can tell what was changed meanwhile.
+    pub fn client_version(&self, viewer: &Viewer, number: &str) -> StoreResult<i64> {
+        let id = self.resolve(viewer, number)?;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM change_log WHERE client_id = ?1")?
+            .query_row([id], |r| r.get(0))?)
+    }
+
+    /// Like [`Store::edit_client`], for an edit of the values read at `loaded` (a
+    /// [`Store::client_version`]): when a field this edit changes was changed after that
+    /// (by another process on this device, or a merge), nothing is written and the error
+    /// names who changed it. Changes of other fields meanwhile are kept as they are.
+    pub fn edit_client_since(
+        &mut self,
+        viewer: &Viewer,
+        number: &str,
+        draft: &ClientDraft,
+        loaded: Option<i64>,
+    ) -> StoreResult<bool> {
         let id = self.resolve(viewer, number)?;
         self.ensure_not_forgotten(id)?;
         let checked = draft.check(today()).map_err(StoreError::Fields)?;
@@ -125,6 +149,12 @@ impl Store {
             .unwrap_or(kind);
         require_name(&kind, &merged)?;
         self.write(Some(viewer), |w| {
+            // Checked inside the write: no other process can write in between.
+            if let Some(loaded) = loaded {
+                if let Some(clash) = changed_meanwhile(w, id, loaded, &checked)? {
+                    return Err(clash);
+                }
+            }
             let fields: Vec<(&str, rusqlite::types::Value)> = checked
                 .values
                 .iter()
@@ -347,25 +377,134 @@ pub(crate) fn child_rows(w: &Writer<'_>, entity: Entity, client_id: i64) -> Stor
 
 /// Replaces a client's phones, e-mails and tags with those in the draft (where given):
 /// rows no longer listed get tombstones, new ones are inserted, the rest stay.
+/// The list fields of a client and where they are kept.
+const LISTS: [(Field, Entity, Option<&str>); 3] = [
+    (Field::Phones, Entity::ContactPoint, Some("phone")),
+    (Field::Emails, Entity::ContactPoint, Some("email")),
+    (Field::Tags, Entity::Tag, None),
+];
+
+/// The rows of a list field of a client: (id, value).
+fn list_rows(
+    w: &Writer<'_>,
+    client_id: i64,
+    kind: Option<&str>,
+) -> StoreResult<Vec<(i64, String)>> {
+    let sql = match kind {
+        Some(_) => "SELECT id, value FROM contact_points WHERE client_id = ?1 AND kind = ?2 AND deleted = 0",
+        None => "SELECT id, tag FROM tags WHERE client_id = ?1 AND ?2 IS NULL AND deleted = 0",
+    };
+    Ok(w.tx()
+        .prepare_cached(sql)?
+        .query_map(params![client_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Whether a field `draft` really changes was changed by a change recorded after
+/// `since`: the error to give, naming the manager of the latest such change.
+fn changed_meanwhile(
+    w: &Writer<'_>,
+    client_id: i64,
+    since: i64,
+    draft: &CheckedDraft,
+) -> StoreResult<Option<StoreError>> {
+    // What the draft changes: columns whose value differs, lists that differ.
+    let mut columns: Vec<(&str, Field)> = Vec::new();
+    let mut lists: Vec<(Field, Option<&str>)> = Vec::new();
+    for (field, value) in &draft.values {
+        match (column_of(*field), value) {
+            (Some(column), Value::Text(v)) => {
+                let current: rusqlite::types::Value = w.tx().query_row(
+                    &format!("SELECT {column} FROM clients WHERE id = ?1"),
+                    [client_id],
+                    |r| r.get(0),
+                )?;
+                if current != opt_text(v.clone()) {
+                    columns.push((column, *field));
+                }
+            }
+            (None, Value::List(wanted)) => {
+                if let Some((_, _, kind)) = LISTS.iter().find(|(f, _, _)| f == field) {
+                    let mut current: Vec<String> = list_rows(w, client_id, *kind)?
+                        .into_iter()
+                        .map(|(_, v)| v)
+                        .collect();
+                    let mut wanted = wanted.clone();
+                    current.sort();
+                    current.dedup();
+                    wanted.sort();
+                    wanted.dedup();
+                    if current != wanted {
+                        lists.push((*field, *kind));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if columns.is_empty() && lists.is_empty() {
+        return Ok(None);
+    }
+    let changes: Vec<(String, String, String, Option<String>)> = w
+        .tx()
+        .prepare_cached(
+            "SELECT l.entity, l.row_uuid, l.fields, m.name FROM change_log l
+             LEFT JOIN managers m ON m.id = l.actor_id
+             WHERE l.client_id = ?1 AND l.seq > ?2 ORDER BY l.seq DESC",
+        )?
+        .query_map(params![client_id, since], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (entity, row_uuid, fields, who) in changes {
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&fields).unwrap_or_default();
+        let touched = match entity.as_str() {
+            "client" => columns
+                .iter()
+                .find(|(column, _)| fields.contains_key(*column))
+                .map(|(_, field)| *field),
+            "contact_point" => {
+                let kind = match fields.get("kind").and_then(|k| k.as_str()) {
+                    Some(kind) => Some(kind.to_string()),
+                    None => w
+                        .tx()
+                        .prepare_cached("SELECT kind FROM contact_points WHERE uuid = ?1")?
+                        .query_row([&row_uuid], |r| r.get(0))
+                        .optional()?,
+                };
+                lists
+                    .iter()
+                    .find(|(_, k)| k.is_some() && *k == kind.as_deref())
+                    .map(|(field, _)| *field)
+            }
+            "tag" => lists
+                .iter()
+                .find(|(field, _)| *field == Field::Tags)
+                .map(|(field, _)| *field),
+            _ => None,
+        };
+        if let Some(field) = touched {
+            let field = match field {
+                Field::LastName | Field::FirstName | Field::Patronymic => Field::Name,
+                other => other,
+            };
+            return Ok(Some(StoreError::ChangedMeanwhile {
+                field: field.label(),
+                who: who.unwrap_or_else(|| crate::i18n::tr("error.someone")),
+            }));
+        }
+    }
+    Ok(None)
+}
+
 fn set_lists(w: &mut Writer<'_>, client_id: i64, draft: &CheckedDraft) -> StoreResult<bool> {
     let mut changed = false;
-    for (field, entity, kind) in [
-        (Field::Phones, Entity::ContactPoint, Some("phone")),
-        (Field::Emails, Entity::ContactPoint, Some("email")),
-        (Field::Tags, Entity::Tag, None),
-    ] {
+    for (field, entity, kind) in LISTS {
         let Some(wanted) = draft.list(field) else {
             continue;
         };
-        let sql = match kind {
-            Some(_) => "SELECT id, value FROM contact_points WHERE client_id = ?1 AND kind = ?2 AND deleted = 0",
-            None => "SELECT id, tag FROM tags WHERE client_id = ?1 AND ?2 IS NULL AND deleted = 0",
-        };
-        let existing: Vec<(i64, String)> = w
-            .tx()
-            .prepare_cached(sql)?
-            .query_map(params![client_id, kind], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let existing = list_rows(w, client_id, kind)?;
         for (row, value) in &existing {
             if !wanted.contains(value) {
                 w.delete(entity, *row)?;
@@ -516,4 +655,113 @@ pub(crate) fn scrub_client_log_sql() -> String {
         "UPDATE change_log SET fields = json_remove(fields, {}) WHERE client_id = ?1",
         paths.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(values: &[(Field, &str)]) -> ClientDraft {
+        let mut draft = ClientDraft::default();
+        for (field, value) in values {
+            draft.set(*field, *value);
+        }
+        draft
+    }
+
+    fn city(store: &Store, viewer: &Viewer, number: &str) -> Option<String> {
+        store.client_card(viewer, number).unwrap().city
+    }
+
+    /// Two processes on one device (a TUI and a CLI) edit the same client: the one
+    /// that read before the other wrote may not overwrite the field the other changed,
+    /// and saves a different field without touching it.
+    #[test]
+    fn an_edit_of_a_field_changed_meanwhile_is_refused_and_other_fields_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("base.db");
+        let mut tui = Store::open_as_device(&path, "dev-a").unwrap();
+        let boss = tui.init("boss", "Борис Босс").unwrap();
+        let number = tui
+            .add_client(
+                &boss,
+                &draft(&[(Field::Name, "Иванов Иван"), (Field::City, "Москва")]),
+                None,
+            )
+            .unwrap();
+        let loaded = tui.client_version(&boss, &number).unwrap();
+
+        // The CLI changes the city and a phone meanwhile.
+        let mut cli = Store::open_as_device(&path, "dev-a").unwrap();
+        let boss_cli = cli.viewer(Some("boss")).unwrap();
+        cli.edit_client(
+            &boss_cli,
+            &number,
+            &draft(&[(Field::City, "Тверь"), (Field::Phones, "+7 916 123-45-67")]),
+        )
+        .unwrap();
+
+        // The TUI's form, read before, changes the city too: refused, nothing written.
+        let refused = tui
+            .edit_client_since(
+                &boss,
+                &number,
+                &draft(&[
+                    (Field::Kind, "person"),
+                    (Field::City, "Казань"),
+                    (Field::Notes, "звонить утром"),
+                ]),
+                Some(loaded),
+            )
+            .unwrap_err();
+        // (Other unit tests switch the language meanwhile: the words are not compared.)
+        match &refused {
+            StoreError::ChangedMeanwhile { field, who } => {
+                assert!(!field.is_empty());
+                assert_eq!(who, "Борис Босс");
+            }
+            other => panic!("expected ChangedMeanwhile, got {other:?}"),
+        }
+        assert!(refused.to_string().contains("Борис Босс"));
+        assert_eq!(city(&tui, &boss, &number).as_deref(), Some("Тверь"));
+        assert_eq!(tui.client_card(&boss, &number).unwrap().notes, None);
+
+        // So is a list changed meanwhile.
+        let phones = tui.edit_client_since(
+            &boss,
+            &number,
+            &draft(&[(Field::Phones, "+7 900 000-00-00")]),
+            Some(loaded),
+        );
+        assert!(matches!(phones, Err(StoreError::ChangedMeanwhile { .. })));
+
+        // A different field (the kind sent unchanged) is saved and the city kept.
+        assert!(tui
+            .edit_client_since(
+                &boss,
+                &number,
+                &draft(&[(Field::Kind, "person"), (Field::Notes, "звонить утром")]),
+                Some(loaded),
+            )
+            .unwrap());
+        let card = tui.client_card(&boss, &number).unwrap();
+        assert_eq!(card.city.as_deref(), Some("Тверь"));
+        assert_eq!(card.notes.as_deref(), Some("звонить утром"));
+        assert_eq!(card.phones, ["+79161234567"]);
+
+        // Read again, the same edit goes through; without a version there is no check.
+        let reloaded = tui.client_version(&boss, &number).unwrap();
+        assert!(reloaded > loaded);
+        tui.edit_client_since(
+            &boss,
+            &number,
+            &draft(&[(Field::City, "Казань")]),
+            Some(reloaded),
+        )
+        .unwrap();
+        assert_eq!(city(&tui, &boss, &number).as_deref(), Some("Казань"));
+        cli.edit_client(&boss_cli, &number, &draft(&[(Field::City, "Тула")]))
+            .unwrap();
+        assert_eq!(city(&cli, &boss_cli, &number).as_deref(), Some("Тула"));
+    }
 }

@@ -59,6 +59,10 @@ pub enum StoreError {
     TeamFileInUse(PathBuf),
     #[error("{}", trf("error.merge_clash", &[("what", .what), ("detail", .detail)]))]
     MergeClash { what: String, detail: String },
+    /// An edit saw the version it loaded change in a field it changes too (another
+    /// process or a merge wrote it meanwhile): nothing was written.
+    #[error("{}", trf("error.changed_meanwhile", &[("field", .field), ("who", .who)]))]
+    ChangedMeanwhile { field: String, who: String },
     #[error("{}", tr_value("error.no_such_conflict", .0))]
     NoSuchConflict(String),
     #[error("{}", tr_value("error.not_a_database", .0.display()))]

@@ -6,7 +6,7 @@ use super::log_dialog::LogDialog;
 use crate::domain::codes::ArchiveReason;
 use crate::domain::schedule::{ClientRef, Today};
 use crate::domain::segments::Segment;
-use crate::i18n::{tr, tr_value};
+use crate::i18n::{tr, tr_value, trf};
 use crate::store::card::ClientCard;
 use crate::store::listing::Cursor;
 use crate::store::{ClientRow, ListQuery, Store, StoreError, Viewer};
@@ -103,6 +103,7 @@ pub enum Modal {
     Quality(Box<crate::store::quality::QualityReport>),
     Filter(Box<super::filter_bar::FilterBar>),
     Reports(Box<super::reports_view::ReportsView>),
+    Conflicts(Box<super::conflicts_view::ConflictsView>),
     Log(Box<LogDialog>),
     Archive {
         number: String,
@@ -128,9 +129,17 @@ pub struct App {
     /// Reports asked for and not computed yet (see `settle`).
     pub reports_wanted: bool,
     pub today: TodayState,
+    /// Open conflicts the viewer has to decide (the badge on Today).
+    pub conflicts: usize,
     pub modal: Option<Modal>,
     pub status: String,
     pub status_error: bool,
+    /// The status is a warning: something failed, work goes on.
+    pub status_warning: bool,
+    /// The last background sync failed (its warning is shown once, until one works).
+    pub sync_failed: bool,
+    /// A background sync has reported since the interface started.
+    pub synced_once: bool,
     pub quit: bool,
 }
 
@@ -170,6 +179,11 @@ pub enum Action {
     Filter(super::filter_bar::FilterInput),
     /// Metrics, funnel and sources of the last 30 days, computed as the view opens.
     ShowReports,
+    /// The viewer's open conflicts, to decide one by one.
+    ShowConflicts,
+    Conflicts(super::conflicts_view::ConflictsInput),
+    /// A background sync with the team file finished (see `background`).
+    Synced(super::background::SyncNews),
     Palette(super::palette::PaletteInput),
     Close,
     LoadDemo,
@@ -211,9 +225,13 @@ impl App {
                 },
                 selected: 0,
             },
+            conflicts: 0,
             modal: None,
             status: String::new(),
             status_error: false,
+            status_warning: false,
+            sync_failed: false,
+            synced_once: false,
             quit: false,
         }
     }
@@ -246,12 +264,21 @@ impl App {
     pub(super) fn say(&mut self, message: String) {
         self.status = message;
         self.status_error = false;
+        self.status_warning = false;
+    }
+
+    /// Something went wrong that does not stop the work (the team file is away).
+    pub(super) fn warn(&mut self, message: String) {
+        self.status = message;
+        self.status_error = false;
+        self.status_warning = true;
     }
 
     /// A store error goes to the status bar; what was typed stays where it was.
     pub(super) fn fail(&mut self, err: StoreError) {
         self.status = err.to_string();
         self.status_error = true;
+        self.status_warning = false;
     }
 
     pub fn reload_list(&mut self, store: &Store) {
@@ -391,6 +418,84 @@ impl App {
             }
             Err(e) => self.fail(e),
         }
+        match store.count_open_conflicts(&self.viewer) {
+            Ok(n) => self.conflicts = n,
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// What a background sync did: a line in the status bar, and what is on screen
+    /// read again when others' changes came in.
+    fn synced(&mut self, news: super::background::SyncNews, store: &Store) {
+        use super::background::SyncNews;
+        let first = !self.synced_once;
+        self.synced_once = true;
+        match news {
+            SyncNews::Failed(why) => {
+                // Once, not every few seconds over what the manager is doing.
+                if !self.sync_failed {
+                    self.warn(tr_value("sync_tui.failed", why));
+                }
+                self.sync_failed = true;
+            }
+            SyncNews::Synced {
+                came_in,
+                went_out,
+                published,
+                conflicts,
+                ref refused,
+            } => {
+                let reload = came_in > 0 || conflicts > 0;
+                if reload {
+                    self.reload_shown(store);
+                }
+                let worth = reload
+                    || published
+                    || !refused.is_empty()
+                    || self.sync_failed
+                    || (first && self.status.is_empty());
+                self.sync_failed = false;
+                if worth {
+                    let mut message = trf(
+                        "sync_tui.synced",
+                        &[("came_in", &came_in), ("went_out", &went_out)],
+                    );
+                    if conflicts > 0 {
+                        message = format!(
+                            "{message}; {}",
+                            tr_value("sync_tui.new_conflicts", conflicts)
+                        );
+                    }
+                    if refused.is_empty() {
+                        self.say(message);
+                    } else {
+                        self.warn(format!("{message}; {}", refused.join("; ")));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads again what is on screen (others' changes came in): the list, Today, the
+    /// card and the open list of conflicts. A form being filled in is left alone.
+    fn reload_shown(&mut self, store: &Store) {
+        self.reload_list(store);
+        self.reload_today(store);
+        if !self.card_stale {
+            let refreshed = self
+                .card
+                .as_ref()
+                .and_then(|c| store.client_card(&self.viewer, &c.number).ok());
+            match refreshed {
+                Some(card) => self.card = Some(card),
+                None => self.follow_selection(),
+            }
+        }
+        if let Some(Modal::Conflicts(view)) = &mut self.modal {
+            if let Err(e) = view.reload(store, &self.viewer) {
+                self.fail(e);
+            }
+        }
     }
 
     fn open_client(&mut self, store: &Store, number: &str) {
@@ -456,6 +561,11 @@ fn store_is_empty(store: &Store, viewer: &Viewer) -> bool {
 
 /// The one place where state changes.
 pub fn update(app: &mut App, action: Action, store: &mut Store) {
+    // Whatever is open: a sync is news from outside, not a key.
+    if let Action::Synced(news) = action {
+        app.synced(news, store);
+        return;
+    }
     if let Some(modal) = app.modal.take() {
         app.modal = super::modal::update_modal(app, modal, action, store);
         return;
@@ -582,9 +692,16 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         },
         Action::Reschedule(choice) => reschedule(app, choice, store),
         Action::EditClient => match app.target() {
-            Some((number, _)) => match store.client_card(&app.viewer, &number) {
-                Ok(card) => {
-                    app.modal = Some(Modal::AddClient(Box::new(ClientForm::from_card(&card))))
+            // The version first: a change landing between the two reads is then seen
+            // as a change made meanwhile, never missed.
+            Some((number, _)) => match store
+                .client_version(&app.viewer, &number)
+                .and_then(|version| Ok((version, store.client_card(&app.viewer, &number)?)))
+            {
+                Ok((version, card)) => {
+                    let mut form = ClientForm::from_card(&card);
+                    form.version = Some(version);
+                    app.modal = Some(Modal::AddClient(Box::new(form)))
                 }
                 Err(e) => app.fail(e),
             },
@@ -627,6 +744,12 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Ok(report) => app.modal = Some(Modal::Quality(Box::new(report))),
             Err(e) => app.fail(e),
         },
+        Action::ShowConflicts => {
+            match super::conflicts_view::ConflictsView::load(store, &app.viewer) {
+                Ok(view) => app.modal = Some(Modal::Conflicts(Box::new(view))),
+                Err(e) => app.fail(e),
+            }
+        }
         Action::ShowReports => {
             if let Some(last) = app.reports.clone() {
                 app.modal = Some(Modal::Reports(last));
@@ -643,7 +766,9 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::Palette(_)
         | Action::Filter(_)
         | Action::Import(_)
-        | Action::Dupes(_) => {}
+        | Action::Dupes(_)
+        | Action::Conflicts(_)
+        | Action::Synced(_) => {}
     }
 }
 

@@ -30,6 +30,9 @@ pub struct FormField {
 pub struct ClientForm {
     /// The number of the client being edited; `None` for a new client.
     pub editing: Option<String>,
+    /// Where the client's change log stood when the values were read: saving refuses
+    /// when a field changed here was changed meanwhile (another process, a sync).
+    pub version: Option<i64>,
     pub company: bool,
     pub fields: Vec<FormField>,
     pub focused: usize,
@@ -77,6 +80,7 @@ impl ClientForm {
         };
         ClientForm {
             editing: None,
+            version: None,
             company,
             fields: fields
                 .iter()
@@ -148,6 +152,7 @@ impl ClientForm {
     pub fn toggle_kind(&mut self) {
         let mut other = ClientForm::new(!self.company);
         other.editing = self.editing.clone();
+        other.version = self.version;
         for f in &mut other.fields {
             if let Some(old) = self.fields.iter().find(|o| o.field == f.field) {
                 f.value = old.value.clone();

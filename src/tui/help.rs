@@ -18,6 +18,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             (":, Ctrl+K", "help_keys.palette"),
             ("n", "help_keys.new_client"),
             ("m", "help_keys.reports"),
+            ("K", "help_keys.conflicts"),
             ("F5", "help_keys.refresh"),
             ("?", "help_keys.help"),
             ("q", "help_keys.quit"),

@@ -76,6 +76,21 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             }))
         }
         Some(Modal::Quality(_)) => return Some(Action::Close),
+        Some(Modal::Conflicts(_)) => {
+            use super::conflicts_view::ConflictsInput;
+            return Some(match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('й') => Action::Close,
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::Char('л') => {
+                    Action::Conflicts(ConflictsInput::Up)
+                }
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Char('о') => {
+                    Action::Conflicts(ConflictsInput::Down)
+                }
+                KeyCode::Char('m') | KeyCode::Char('ь') => Action::Conflicts(ConflictsInput::Keep),
+                KeyCode::Char('t') | KeyCode::Char('е') => Action::Conflicts(ConflictsInput::Take),
+                _ => return None,
+            });
+        }
         Some(Modal::Filter(_)) => {
             use super::filter_bar::FilterInput;
             return Some(Action::Filter(match key.code {
@@ -181,6 +196,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('n') | KeyCode::Char('т') => Action::NewClient,
         KeyCode::Char('f') | KeyCode::Char('а') => Action::OpenFilter,
         KeyCode::Char('m') | KeyCode::Char('ь') => Action::ShowReports,
+        KeyCode::Char('K') | KeyCode::Char('Л') => Action::ShowConflicts,
         KeyCode::F(5) | KeyCode::Char('r') | KeyCode::Char('к') => Action::Refresh,
         KeyCode::Char('l') | KeyCode::Char('д') => Action::LogContact,
         KeyCode::Char('a') | KeyCode::Char('ф') => Action::Archive,

@@ -3,7 +3,9 @@
 
 pub mod app;
 mod archive_dialog;
+pub mod background;
 mod card;
+pub mod conflicts_view;
 pub mod dupes_view;
 pub mod entry_dialog;
 pub mod filter_bar;
@@ -74,6 +76,8 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous(info);
     }));
+    // A replica of a team file syncs in the background, from the start.
+    let mut syncer = background::Syncer::start(&store, background::EVERY);
     let mut day_started = false;
     let result = (|| -> anyhow::Result<()> {
         while !app.quit {
@@ -93,6 +97,15 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
                 app.settle(&store);
                 continue;
             }
+            // Waits for a key, picking up what the background sync did meanwhile.
+            let mut news = None;
+            while news.is_none() && !event::poll(std::time::Duration::from_millis(200))? {
+                news = syncer.as_mut().and_then(background::Syncer::try_news);
+            }
+            if let Some(news) = news {
+                update(&mut app, app::Action::Synced(news), &mut store);
+                continue;
+            }
             let screen = Rect::from((ratatui::layout::Position::ORIGIN, terminal.size()?));
             let actions = match event::read()? {
                 Event::Key(key) => keymap::action_for_key(&app, key).into_iter().collect(),
@@ -107,6 +120,12 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
         }
         Ok(())
     })();
+    if let Some(syncer) = syncer {
+        // The last changes go out before the screen is given back (bounded).
+        app.say(crate::i18n::tr("sync_tui.last_sync"));
+        let _ = terminal.draw(|frame| view::draw(frame, &app));
+        syncer.stop(background::LAST_SYNC_LIMIT);
+    }
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result

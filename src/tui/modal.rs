@@ -71,7 +71,7 @@ pub fn update_modal(
                 };
                 let saved = match &form.editing {
                     Some(number) => store
-                        .edit_client(&app.viewer, number, &draft)
+                        .edit_client_since(&app.viewer, number, &draft, form.version)
                         .map(|_| (number.clone(), tr_value("cli.client_saved", number))),
                     None => store
                         .add_client(&app.viewer, &draft, None)
@@ -214,6 +214,19 @@ pub fn update_modal(
                 Some(Modal::Filter(bar))
             }
             _ => Some(Modal::Filter(bar)),
+        },
+        Modal::Conflicts(mut view) => match action {
+            Action::Close => None,
+            Action::Conflicts(input) => {
+                match view.input(&input, store, &app.viewer) {
+                    // Decided: the base changed, the panes are read again.
+                    Ok(Some(message)) => app.after_write(store, message),
+                    Ok(None) => {}
+                    Err(e) => app.fail(e),
+                }
+                Some(Modal::Conflicts(view))
+            }
+            _ => Some(Modal::Conflicts(view)),
         },
         Modal::Quality(report) => match action {
             Action::Close => None,

@@ -30,6 +30,7 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.dupes"), Action::ShowDupes),
         (tr("palette.quality"), Action::ShowQuality),
         (tr("palette.reports"), Action::ShowReports),
+        (tr("palette.conflicts"), Action::ShowConflicts),
         (tr("palette.search"), Action::StartSearch),
         (tr("palette.edit"), Action::EditClient),
         (tr("palette.log"), Action::LogContact),

@@ -131,6 +131,30 @@ fn total_of(today: &Today, section: &str) -> String {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
     let entries = app.today_entries();
     let inner_width = block.inner(area).width as usize;
+    // Open conflicts come first: a badge over the day, with the key that opens them.
+    let (area, block) = if app.conflicts > 0 {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [badge, rest] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(1),
+            ratatui::layout::Constraint::Min(0),
+        ])
+        .areas(inner);
+        let text = super::fit(
+            &trf("tui.conflicts_badge", &[("count", &app.conflicts)]),
+            inner_width,
+        );
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(Span::styled(
+                text,
+                theme::warning().add_modifier(ratatui::style::Modifier::BOLD),
+            )),
+            badge,
+        );
+        (rest, Block::default())
+    } else {
+        (area, block)
+    };
     let mut items = Vec::new();
     let mut selected_item = None;
     let mut section = "";

@@ -106,6 +106,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
     let status_style = if app.status_error {
         theme::error()
+    } else if app.status_warning {
+        theme::warning()
     } else {
         ratatui::style::Style::new()
     };
@@ -126,6 +128,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Modal::Quality(report)) => super::quality_view::draw(frame, area, report),
         Some(Modal::Filter(bar)) => super::filter_bar::draw(frame, area, bar),
         Some(Modal::Reports(view)) => super::reports_view::draw(frame, area, view),
+        Some(Modal::Conflicts(view)) => super::conflicts_view::draw(frame, area, view),
         Some(Modal::Archive { number, selected }) => {
             super::archive_dialog::draw(frame, area, number, *selected)
         }

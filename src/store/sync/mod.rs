@@ -209,6 +209,15 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens `replica` of `team` as `device`: another connection to a replica already
+    /// open (the interface syncs in the background through one), or a device simulated
+    /// by tests.
+    pub fn open_replica(replica: &Path, device: &str, team: &Path) -> StoreResult<Store> {
+        let mut store = Store::open_as_device(replica, device)?;
+        store.team = Some(team.to_path_buf());
+        Ok(store)
+    }
+
     /// The team file this base is a replica of, if any.
     pub fn team_file(&self) -> Option<&Path> {
         self.team.as_deref()
