@@ -307,6 +307,11 @@ impl super::Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (first, last) in ranges {
+            // Their fingerprints were written with the rows; the index never was.
+            tx.execute(
+                "UPDATE clients SET search_hash = NULL WHERE id BETWEEN ?1 AND ?2",
+                [first, last],
+            )?;
             let ids: Vec<i64> = tx
                 .prepare("SELECT id FROM clients WHERE id BETWEEN ?1 AND ?2")?
                 .query_map([first, last], |r| r.get(0))?
