@@ -34,6 +34,10 @@ impl Team {
     }
 
     fn command(&self, device: usize, db: &Path, args: &[&str]) -> Command {
+        self.command_as(device, db, "boss", args)
+    }
+
+    fn command_as(&self, device: usize, db: &Path, login: &str, args: &[&str]) -> Command {
         let root = self.dir.path().join(format!("device{device}"));
         let mut cmd = Command::new(BIN);
         cmd.env_remove("CLIENTBOOK_DB")
@@ -46,7 +50,7 @@ impl Team {
             .env("USER", "tester")
             .arg("--db")
             .arg(db)
-            .args(["--lang", "en", "--as", "boss"])
+            .args(["--lang", "en", "--as", login])
             .args(args);
         cmd
     }
@@ -467,4 +471,119 @@ fn a_conflict_is_decided_once_for_every_copy() {
         assert_eq!(team.client(device, "4")["city"], other.as_str());
     }
     assert_ne!(kept, other);
+}
+
+#[test]
+fn a_team_folder_this_device_may_not_write_is_read_and_said_so_and_work_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(setpriv) = which("setpriv") else {
+        eprintln!("setpriv is missing: read-only test skipped");
+        return;
+    };
+    let team = Team::founded();
+    // Device 4 runs as `nobody`: it may read the shared folder, not write it.
+    let chmod = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode));
+    chmod(team.dir.path(), 0o755).unwrap();
+    chmod(&team.shared(), 0o755).unwrap();
+    chmod(&team.team_file(), 0o644).unwrap();
+    let own = team.dir.path().join("device4");
+    std::fs::create_dir_all(&own).unwrap();
+    chmod(&own, 0o777).unwrap();
+    let nobody = |args: &[&str]| -> Run {
+        let mut cmd = Command::new(&setpriv);
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(BIN)
+            .env_remove("CLIENTBOOK_DB")
+            .env_remove("CLIENTBOOK_USER")
+            .env("CLIENTBOOK_CONFIG_DIR", own.join("config"))
+            .env("CLIENTBOOK_DATA_DIR", own.join("data"))
+            .env("TMPDIR", &own)
+            .arg("--db")
+            .arg(team.team_file())
+            .args(["--lang", "en", "--as", "boss"])
+            .args(args);
+        cmd.output().unwrap().into()
+    };
+    let joined = nobody(&["client", "list"]);
+    if joined.stderr.contains("setpriv:") {
+        eprintln!("setpriv cannot change user here: {}", joined.stderr);
+        return;
+    }
+    assert!(joined.ok(), "{}", joined.stderr);
+    assert!(joined.stdout.contains("Иванов"), "{}", joined.stdout);
+    let before = std::fs::read(team.team_file()).unwrap();
+    // The edit is kept on this device's copy; publishing it is refused, and said so.
+    let edited = nobody(&["client", "edit", "1", "--city", "Псков"]);
+    assert!(edited.ok(), "{}", edited.stderr);
+    assert!(
+        edited.stderr.contains("cannot be written") && edited.stderr.contains("base.db"),
+        "{}",
+        edited.stderr
+    );
+    let sync = nobody(&["sync"]);
+    assert!(
+        !sync.ok() && sync.stderr.contains("cannot be written"),
+        "{}",
+        sync.stderr
+    );
+    assert_eq!(std::fs::read(team.team_file()).unwrap(), before);
+    let shown = nobody(&["client", "show", "1", "--json"]);
+    assert!(shown.stdout.contains("Псков"), "{}", shown.stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(team.shared())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "base.db" && n != ".clientbook")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn merged_clients_keep_their_manager_and_who_may_see_them() {
+    let team = Team::founded();
+    team.on(1, &["manager", "add", "alice", "--name", "Alice"]);
+    team.on(1, &["manager", "add", "bob", "--name", "Bob"]);
+    let out = team.on(
+        1,
+        &[
+            "client",
+            "add",
+            "--name",
+            "Орлова Вера",
+            "--manager",
+            "alice",
+        ],
+    );
+    let number = out
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .trim_end_matches('.')
+        .to_string();
+    // Device 2 learns of them only by merging.
+    team.sync(2);
+    let as_who = |login: &str, args: &[&str]| -> Run {
+        team.command_as(2, &team.team_file(), login, args)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let alice = as_who("alice", &["client", "show", &number, "--json"]);
+    assert!(
+        alice.ok() && alice.stdout.contains("Орлова"),
+        "{}",
+        alice.stderr
+    );
+    let bob = as_who("bob", &["client", "show", &number]);
+    assert!(
+        !bob.ok() && bob.stderr.contains("no such client"),
+        "{}",
+        bob.stderr
+    );
+    assert_eq!(team.client(2, &number)["manager"], "alice");
+}
+
+fn which(program: &str) -> Option<String> {
+    let out = Command::new("which").arg(program).output().ok()?;
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !path.is_empty()).then_some(path)
 }

@@ -43,7 +43,15 @@ pub(crate) fn publish(conn: &Connection, team: &Path) -> StoreResult<PublishDone
     let partial = temporary_name(team);
     let _ = std::fs::remove_file(&partial);
     let written = (|| -> StoreResult<()> {
-        conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
+        conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(
+                    rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::PermissionDenied,
+                ) => StoreError::ReadOnly(team.to_path_buf()),
+                _ => StoreError::from(e),
+            })?;
         let snapshot = Connection::open_with_flags(&partial, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         // One self-contained file: no WAL beside it in the shared folder, ever.
         let _mode: String =
