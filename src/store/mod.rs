@@ -109,8 +109,8 @@ impl Store {
             let _cap: i64 =
                 conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))?;
         }
-        // The write path and the lists use a few dozen distinct statements; keep them all.
-        conn.set_prepared_statement_cache_capacity(128);
+        // The write path, the lists and a merge use a few hundred distinct statements.
+        conn.set_prepared_statement_cache_capacity(256);
         // Read before any write: a newer or foreign file must stay byte-for-byte as it was.
         schema::check_not_newer(&conn)?;
         if schema::is_foreign(&conn)? {

@@ -421,7 +421,7 @@ impl<'a> Writer<'a> {
         let uuid = self.uuid_of(entity.table(), id)?;
         let client_id = self.client_of(entity, id, &changed);
         self.log(entity, &uuid, client_id, Op::Update, &changed)?;
-        if let Some(client) = client_id {
+        if let Some(client) = client_id.filter(|_| changes_facts(entity, &changed)) {
             self.touch(client);
         }
         Ok(true)
@@ -602,6 +602,26 @@ impl<'a> Writer<'a> {
         }
         facts::SearchWork::apply_all(search, self.tx)?;
         Ok(self.clock)
+    }
+}
+
+/// Whether an update can change a client's derived facts (names, birthday, search
+/// text, totals, next contact, …): a new city or note cannot, nor a relative's date.
+pub(crate) fn changes_facts(entity: Entity, fields: &Fields<'_>) -> bool {
+    const CLIENT_FACT_COLUMNS: [&str; 8] = [
+        "kind",
+        "last_name",
+        "first_name",
+        "patronymic",
+        "company",
+        "birthday",
+        "manager_id",
+        "deleted",
+    ];
+    match entity {
+        Entity::Client => fields.iter().any(|(n, _)| CLIENT_FACT_COLUMNS.contains(n)),
+        Entity::ImportantDate | Entity::Conflict => false,
+        _ => true,
     }
 }
 

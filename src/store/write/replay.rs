@@ -103,8 +103,10 @@ impl Writer<'_> {
         self.tx
             .prepare_cached(&sql)?
             .execute(params_from_iter(values.iter()))?;
-        if let Some(client) = self.client_of(entity, id, fields) {
-            self.touch(client);
+        if super::changes_facts(entity, fields) {
+            if let Some(client) = self.client_of(entity, id, fields) {
+                self.touch(client);
+            }
         }
         Ok(())
     }
