@@ -144,7 +144,7 @@ pub fn conflicts(store: &mut Store, viewer: &Viewer, args: ConflictsArgs) -> any
             row
         })
         .collect();
-    print!("{}", table(&header, &rows));
+    println!("{}", table(&header, &rows));
     println!("{}", tr("conflicts.how"));
     Ok(())
 }

@@ -55,6 +55,8 @@ pub enum StoreError {
     ForeignDatabase,
     #[error("{}", tr_value("error.other_base", .0.display()))]
     OtherBase(PathBuf),
+    #[error("{}", tr_value("error.team_out_of_reach", .0.display()))]
+    TeamOutOfReach(PathBuf),
     #[error("{}", tr_value("error.team_file_in_use", .0.display()))]
     TeamFileInUse(PathBuf),
     #[error("{}", trf("error.merge_clash", &[("what", .what), ("detail", .detail)]))]

@@ -239,7 +239,12 @@ impl App {
     /// Loads the list, the first client's card and Today; shows the welcome screen on
     /// an empty base.
     pub fn load(store: &Store, viewer: Viewer, date: NaiveDate) -> App {
-        let mut app = App::new(viewer, store.path().display().to_string(), date);
+        // A shared base is named by its team file: the replica is this device's affair.
+        let shown = match store.team_file() {
+            Some(team) => tr_value("tui.shared_base", team.display()),
+            None => store.path().display().to_string(),
+        };
+        let mut app = App::new(viewer, shown, date);
         app.reload_list(store);
         app.reload_today(store);
         app.reload_card(store);

@@ -233,6 +233,14 @@ impl Store {
             team_file: team.clone(),
             ..SyncReport::default()
         };
+        // An unmounted share or a sync folder gone: nothing to read, nowhere to write.
+        let folder = team
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !folder.is_dir() {
+            return Err(StoreError::TeamOutOfReach(folder.to_path_buf()));
+        }
         let base = self.base_uuid()?;
         let scratch = self
             .path
