@@ -228,7 +228,13 @@ fn memory_of_interface(path: &std::path::Path, device: &str) -> Option<f64> {
         ])
         .output()
         .ok()?;
-    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+    let measured = String::from_utf8_lossy(&output.stdout).trim().parse().ok();
+    if measured.is_none() {
+        // Say why, so that a missing figure can be looked into.
+        let why = String::from_utf8_lossy(&output.stderr);
+        super::warn(why.lines().last().unwrap_or_default());
+    }
+    measured
 }
 
 #[derive(Debug, Args)]

@@ -4,10 +4,12 @@
 //! the team file's unseen changes (and any conflict copies a sync tool left beside it)
 //! and publishes when this replica holds changes the team file lacks.
 
+mod clocks;
 pub mod copies;
 mod hash;
 pub mod merge;
 mod publish;
+mod unseen;
 
 pub use merge::MergeReport;
 pub use publish::PublishDone;
