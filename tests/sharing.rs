@@ -587,3 +587,42 @@ fn which(program: &str) -> Option<String> {
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
     (out.status.success() && !path.is_empty()).then_some(path)
 }
+
+#[test]
+fn the_same_login_made_on_two_devices_out_of_touch_is_kept_twice_not_a_stuck_merge() {
+    let team = Team::founded();
+    let away = team.offline();
+    team.on(2, &["manager", "add", "petrov", "--name", "Пётр Петров"]);
+    team.on(3, &["manager", "add", "petrov", "--name", "Павел Петров"]);
+    team.online(&away);
+    for device in [2, 3, 2, 1] {
+        team.sync(device);
+    }
+    let hashes: Vec<String> = (1..=3).map(|d| team.hash(d)).collect();
+    assert!(hashes.iter().all(|h| *h == hashes[0]), "{hashes:?}");
+    let managers = team.json(1, &["manager", "list", "--json"]);
+    let petrovs: Vec<(String, String)> = managers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["login"].as_str().unwrap().starts_with("petrov"))
+        .map(|m| {
+            (
+                m["login"].as_str().unwrap().to_string(),
+                m["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(petrovs.len(), 2, "{petrovs:?}");
+    // The one made first keeps the login; the other's is told apart.
+    assert!(
+        petrovs
+            .iter()
+            .any(|(l, n)| l == "petrov" && n == "Пётр Петров"),
+        "{petrovs:?}"
+    );
+    assert!(
+        petrovs.iter().any(|(l, _)| l.starts_with("petrov-")),
+        "{petrovs:?}"
+    );
+}

@@ -49,10 +49,14 @@ impl Store {
                 Some(id) => w
                     .update(Entity::Setting, id, &[("value", text(number.to_string()))])
                     .map(|_| ()),
+                // Named after its key, so that two devices setting it for the first
+                // time before they sync make one row, not a clash.
                 None => w
-                    .insert(
+                    .insert_with_uuid(
                         Entity::Setting,
+                        &setting_uuid(key),
                         &[("key", text(key)), ("value", text(number.to_string()))],
+                        &[],
                     )
                     .map(|_| ()),
             }
@@ -60,4 +64,16 @@ impl Store {
         self.settings = self.load_settings()?;
         Ok(())
     }
+}
+
+/// The UUID of a setting's row: the same on every device for the same key.
+fn setting_uuid(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"setting\0")
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
 }

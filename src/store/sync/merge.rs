@@ -158,6 +158,64 @@ impl Merge<'_> {
         Ok(out)
     }
 
+    /// Two devices out of touch gave the same unique name (a manager's login, a saved
+    /// segment's name, a client number) to two rows: the older keeps it, the newer gets
+    /// the name with the start of its UUID. Every copy decides alike: here the incoming
+    /// row is renamed as it is inserted, or this copy's row is renamed by a change of
+    /// its own that reaches the others.
+    fn make_room(
+        &mut self,
+        w: &mut Writer<'_>,
+        entity: Entity,
+        change: &Incoming,
+        values: &mut [(&'static str, Value)],
+    ) -> StoreResult<()> {
+        let (column, live_only) = match entity {
+            Entity::Manager => ("login", false),
+            Entity::Segment => ("name", true),
+            Entity::Client => ("number", false),
+            _ => return Ok(()),
+        };
+        let Some(slot) = values.iter_mut().find(|(n, _)| *n == column) else {
+            return Ok(());
+        };
+        let Value::Text(taken) = slot.1.clone() else {
+            return Ok(());
+        };
+        let holder: Option<(i64, String)> = w
+            .tx()
+            .prepare_cached(&format!(
+                "SELECT id, uuid FROM {} WHERE {column} = ?1{}",
+                entity.table(),
+                if live_only { " AND deleted = 0" } else { "" }
+            ))?
+            .query_row([&taken], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((local_id, local_uuid)) = holder else {
+            return Ok(());
+        };
+        let client = (entity == Entity::Client).then_some(local_id);
+        self.clocks.load(w.tx(), client, &local_uuid)?;
+        let local_is_older = self
+            .clocks
+            .get(&local_uuid, column)
+            .is_some_and(|c| !c.beats(change.hlc, &change.device));
+        let renamed = |name: &str, uuid: &str| match entity {
+            Entity::Segment => format!("{name} ({})", &uuid[..4.min(uuid.len())]),
+            _ => format!("{name}-{}", &uuid[..4.min(uuid.len())]),
+        };
+        if local_is_older {
+            slot.1 = Value::Text(renamed(&taken, &change.row_uuid));
+        } else {
+            w.update(
+                entity,
+                local_id,
+                &[(column, Value::Text(renamed(&taken, &local_uuid)))],
+            )?;
+        }
+        Ok(())
+    }
+
     fn apply(&mut self, w: &mut Writer<'_>, change: &Incoming) -> StoreResult<()> {
         let entity = Entity::from_code(&change.entity).ok_or_else(|| {
             StoreError::Database(format!("merge: unknown entity «{}»", change.entity))
@@ -259,6 +317,7 @@ impl Merge<'_> {
                                 values.push(("client_id", Value::Integer(client)));
                             }
                         }
+                        self.make_room(w, entity, change, &mut values)?;
                         insert_row(w, entity, &change.row_uuid, &values, at_ms)?
                     }
                 };
