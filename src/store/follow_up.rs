@@ -81,7 +81,12 @@ fn schedule(w: &mut Writer<'_>, wanted: Wanted<'_>) -> StoreResult<bool> {
         [wanted.client],
         |r| r.get(0),
     )?;
-    let uuid = rule_contact_uuid(&client_uuid, wanted.rule.code(), wanted.reference);
+    let uuid = super::write::uuid_from(&[
+        b"rule",
+        client_uuid.as_bytes(),
+        wanted.rule.code().as_bytes(),
+        wanted.reference.as_bytes(),
+    ]);
     w.insert_with_uuid(
         Entity::ScheduledContact,
         &uuid,
@@ -99,24 +104,6 @@ fn schedule(w: &mut Writer<'_>, wanted: Wanted<'_>) -> StoreResult<bool> {
         &[],
     )?;
     Ok(true)
-}
-
-/// The UUID of a rule's contact: the same on every device for the same client, rule
-/// and reference.
-fn rule_contact_uuid(client_uuid: &str, rule: &str, reference: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(client_uuid.as_bytes())
-        .chain_update([0])
-        .chain_update(rule.as_bytes())
-        .chain_update([0])
-        .chain_update(reference.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes)
-        .into_uuid()
-        .to_string()
 }
 
 /// How many contacts each rule made.

@@ -54,7 +54,7 @@ impl Store {
                 None => w
                     .insert_with_uuid(
                         Entity::Setting,
-                        &setting_uuid(key),
+                        &super::write::uuid_from(&[b"setting", key.as_bytes()]),
                         &[("key", text(key)), ("value", text(number.to_string()))],
                         &[],
                     )
@@ -64,16 +64,4 @@ impl Store {
         self.settings = self.load_settings()?;
         Ok(())
     }
-}
-
-/// The UUID of a setting's row: the same on every device for the same key.
-fn setting_uuid(key: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(b"setting\0")
-        .chain_update(key.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
 }

@@ -645,6 +645,23 @@ pub(crate) fn value_to_json(value: &Value) -> serde_json::Value {
     }
 }
 
+/// A UUID made from what a row stands for (a rule's contact, a setting, a clash), so
+/// that two devices making the same row before they sync make one.
+pub(crate) fn uuid_from(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// Shorthands for building field lists.
 pub(crate) fn text(value: impl Into<String>) -> Value {
     Value::Text(value.into())

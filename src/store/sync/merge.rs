@@ -449,20 +449,13 @@ impl Merge<'_> {
 
 /// The same clash gets the same UUID in every copy that finds it.
 fn clash_uuid(clash: &Clash) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(clash.row_uuid.as_bytes())
-        .chain_update([0])
-        .chain_update(clash.field.as_bytes())
-        .chain_update([0])
-        .chain_update(clash.lost.hlc.to_be_bytes())
-        .chain_update(clash.lost.device.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_custom_bytes(bytes)
-        .into_uuid()
-        .to_string()
+    crate::store::write::uuid_from(&[
+        b"clash",
+        clash.row_uuid.as_bytes(),
+        clash.field.as_bytes(),
+        &clash.lost.hlc.to_be_bytes(),
+        clash.lost.device.as_bytes(),
+    ])
 }
 
 fn local_id(w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
