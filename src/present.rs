@@ -279,6 +279,16 @@ pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
     out
 }
 
+/// The columns of [`conflict_cells`], as string-table keys.
+pub const CONFLICT_HEADER: [&str; 6] = [
+    "conflicts.client",
+    "conflicts.field",
+    "conflicts.kept",
+    "conflicts.other",
+    "conflicts.by",
+    "conflicts.at",
+];
+
 /// A conflict in words, for the CLI table and the Conflicts view: client, field,
 /// the value kept, the other value, who set the other one and when.
 pub fn conflict_cells(conflict: &crate::store::conflicts::Conflict) -> [String; 6] {

@@ -124,18 +124,10 @@ pub fn conflicts(store: &mut Store, viewer: &Viewer, args: ConflictsArgs) -> any
         println!("{}", tr("conflicts.none"));
         return Ok(());
     }
-    let header: Vec<String> = [
-        "conflicts.id",
-        "conflicts.client",
-        "conflicts.field",
-        "conflicts.kept",
-        "conflicts.other",
-        "conflicts.by",
-        "conflicts.at",
-    ]
-    .iter()
-    .map(|k| tr(k))
-    .collect();
+    let header: Vec<String> = std::iter::once("conflicts.id")
+        .chain(crate::present::CONFLICT_HEADER)
+        .map(tr)
+        .collect();
     let rows: Vec<Vec<String>> = open
         .iter()
         .map(|c| {

@@ -607,24 +607,8 @@ pub(crate) fn kept_child_erasures() -> [(Entity, Vec<(&'static str, rusqlite::ty
     ]
 }
 
-/// The keys of change-log fields that hold personal data.
-pub(crate) const PERSONAL_LOG_KEYS: [&str; 34] = [
-    "last_name",
-    "first_name",
-    "patronymic",
-    "company",
-    "legal_form",
-    "position",
-    "birthday",
-    "gender",
-    "occupation",
-    "city",
-    "time_zone",
-    "address",
-    "preferred_channel",
-    "call_window",
-    "notes",
-    "archive_note",
+/// The fields of a client's other rows that hold personal data.
+const CHILD_PERSONAL_FIELDS: [&str; 18] = [
     "value",
     "label",
     "name",
@@ -645,12 +629,14 @@ pub(crate) const PERSONAL_LOG_KEYS: [&str; 34] = [
     "note",
 ];
 
+/// The keys of a client's change-log fields that hold personal data.
+pub(crate) fn personal_log_keys() -> impl Iterator<Item = &'static str> {
+    PERSONAL_COLUMNS.into_iter().chain(CHILD_PERSONAL_FIELDS)
+}
+
 /// Erases the personal values a client's change-log records held (`?1` = client id).
 pub(crate) fn scrub_client_log_sql() -> String {
-    let paths: Vec<String> = PERSONAL_LOG_KEYS
-        .iter()
-        .map(|k| format!("'$.{k}'"))
-        .collect();
+    let paths: Vec<String> = personal_log_keys().map(|k| format!("'$.{k}'")).collect();
     format!(
         "UPDATE change_log SET fields = json_remove(fields, {}) WHERE client_id = ?1",
         paths.join(", ")

@@ -133,17 +133,7 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, view: &
     let cells = |texts: Vec<String>| -> Vec<String> {
         texts.iter().zip(&widths).map(|(t, w)| fit(t, *w)).collect()
     };
-    let header: Vec<String> = [
-        "conflicts.client",
-        "conflicts.field",
-        "conflicts.kept",
-        "conflicts.other",
-        "conflicts.by",
-        "conflicts.at",
-    ]
-    .iter()
-    .map(|k| tr(k))
-    .collect();
+    let header: Vec<String> = crate::present::CONFLICT_HEADER.map(tr).to_vec();
     let rows: Vec<Row<'_>> = view
         .conflicts
         .iter()

@@ -6,7 +6,7 @@
 //! any order of merging ends in the same data.
 
 use crate::domain::hlc::Hlc;
-use crate::store::clients::{child_erasures, PERSONAL_LOG_KEYS};
+use crate::store::clients::{child_erasures, personal_log_keys};
 use crate::store::error::{StoreError, StoreResult};
 use crate::store::write::{referenced_table, Entity, ReplayedRecord, Writer};
 use crate::store::Store;
@@ -262,7 +262,7 @@ impl Merge<'_> {
         // A forgotten client stays forgotten: what others wrote of it meanwhile is
         // dropped, here and from the log.
         let logged = if forgotten && change.op != "forget" {
-            for key in PERSONAL_LOG_KEYS {
+            for key in personal_log_keys() {
                 fields.remove(key);
             }
             Json::Object(fields.clone()).to_string()
