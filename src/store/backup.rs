@@ -7,8 +7,8 @@ use super::Store;
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use std::path::{Path, PathBuf};
 
-/// How many automatic backups of one base are kept.
-const KEEP_AUTOMATIC: usize = 5;
+/// How many automatic backups of one base are kept before migrations.
+const KEEP_BEFORE_MIGRATION: usize = 5;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -66,17 +66,25 @@ pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupD
 /// `backups/`, named after the base, the version and the time; older ones beyond the
 /// last few are removed.
 pub(crate) fn before_migration(conn: &Connection, base: &Path, version: i64) -> StoreResult<()> {
-    automatic_backup(conn, base, &format!("v{version}"), None).map(|_| ())
+    automatic_backup(
+        conn,
+        base,
+        &format!("v{version}"),
+        None,
+        KEEP_BEFORE_MIGRATION,
+    )
+    .map(|_| ())
 }
 
 /// An automatic copy of the base into `<data dir>/backups/<base>-<kind>-<time>.db`,
-/// unless one of this kind is younger than `min_interval_secs`; the last few of a
+/// unless one of this kind is younger than `min_interval_secs`; the last `keep` of a
 /// kind are kept. Returns whether a copy was made.
 pub(crate) fn automatic_backup(
     conn: &Connection,
     base: &Path,
     kind: &str,
     min_interval_secs: Option<u64>,
+    keep: usize,
 ) -> StoreResult<bool> {
     let dir = super::paths::data_dir()?.join("backups");
     let stem = base
@@ -112,7 +120,7 @@ pub(crate) fn automatic_backup(
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     copy_base(conn, &dir.join(format!("{prefix}{stamp}.db")))?;
     let all = ours(&dir);
-    let excess = all.len().saturating_sub(KEEP_AUTOMATIC);
+    let excess = all.len().saturating_sub(keep);
     for old in &all[..excess] {
         let _ = std::fs::remove_file(old);
     }

@@ -243,6 +243,14 @@ pub(crate) fn refresh_client_facts(
     })
 }
 
+/// Recomputes a client's last contact alone (its interactions changed, nothing else).
+pub(crate) fn refresh_last_contact(conn: &Connection, client_id: i64) -> StoreResult<()> {
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0")?
+        .query_row([client_id], |r| r.get(0))?;
+    store_changed_facts(conn, client_id, &[("last_contact_at", Value::from(last))])
+}
+
 /// Writes the facts that differ from what the row holds. SQLite rewrites every index
 /// holding a column an UPDATE sets, changed or not, and the client row is in a dozen:
 /// an edit of a note must not rewrite them all.

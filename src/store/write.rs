@@ -246,6 +246,8 @@ pub(crate) struct Writer<'a> {
     settings: &'a Settings,
     now_ms: i64,
     dirty: BTreeSet<i64>,
+    /// Clients whose interactions changed: their last contact is recomputed.
+    contact_dirty: BTreeSet<i64>,
     uuid_cache: HashMap<(&'static str, i64), String>,
     /// Bulk loads compute derived facts themselves and index search in one pass.
     defer_facts: bool,
@@ -281,6 +283,7 @@ impl<'a> Writer<'a> {
             settings,
             now_ms: crate::domain::hlc::wall_ms(),
             dirty: BTreeSet::new(),
+            contact_dirty: BTreeSet::new(),
             uuid_cache: HashMap::new(),
             defer_facts: false,
             numbering: None,
@@ -375,7 +378,7 @@ impl<'a> Writer<'a> {
         self.log(entity, uuid, client_id, Op::Insert, fields)?;
         self.note_for_rules(entity, id, uuid, client_id, fields);
         if let Some(client) = client_id {
-            self.touch(client);
+            self.touch_for(entity, client);
         }
         Ok(id)
     }
@@ -422,7 +425,7 @@ impl<'a> Writer<'a> {
         let client_id = self.client_of(entity, id, &changed);
         self.log(entity, &uuid, client_id, Op::Update, &changed)?;
         if let Some(client) = client_id.filter(|_| changes_facts(entity, &changed)) {
-            self.touch(client);
+            self.touch_for(entity, client);
         }
         Ok(true)
     }
@@ -446,7 +449,7 @@ impl<'a> Writer<'a> {
         let client_id = self.client_of(entity, id, &[]);
         self.log(entity, &uuid, client_id, Op::Delete, &[])?;
         if let Some(client) = client_id {
-            self.touch(client);
+            self.touch_for(entity, client);
         }
         Ok(())
     }
@@ -485,6 +488,18 @@ impl<'a> Writer<'a> {
     pub fn touch(&mut self, client_id: i64) {
         if !self.defer_facts {
             self.dirty.insert(client_id);
+        }
+    }
+
+    /// Marks a client after a change of one of its `entity` rows: an interaction moves
+    /// only its last contact, anything else may move any fact.
+    pub fn touch_for(&mut self, entity: Entity, client_id: i64) {
+        if entity == Entity::Interaction {
+            if !self.defer_facts {
+                self.contact_dirty.insert(client_id);
+            }
+        } else {
+            self.touch(client_id);
         }
     }
 
@@ -601,6 +616,9 @@ impl<'a> Writer<'a> {
             )?);
         }
         facts::SearchWork::apply_all(search, self.tx)?;
+        for client in self.contact_dirty.difference(&self.dirty) {
+            facts::refresh_last_contact(self.tx, *client)?;
+        }
         Ok(self.clock)
     }
 }

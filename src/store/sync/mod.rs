@@ -389,10 +389,12 @@ impl Store {
         Ok(done)
     }
 
-    /// A copy of the replica before merging others' changes into it; one an hour at
-    /// most (a copy of a large base costs seconds), the last few kept.
+    /// A copy of the replica before merging others' changes into it: one a day at
+    /// most and the last three kept, as a large base costs a minute and gigabytes a
+    /// copy (the change log keeps every change in between).
     fn backup_before_merge(&self) -> StoreResult<()> {
-        super::backup::automatic_backup(&self.conn, &self.path, "merge", Some(3600))?;
+        const DAY_SECS: u64 = 86_400;
+        super::backup::automatic_backup(&self.conn, &self.path, "merge", Some(DAY_SECS), 3)?;
         Ok(())
     }
 }

@@ -73,7 +73,7 @@ impl Writer<'_> {
             .execute(params_from_iter(values.iter()))?;
         let id = self.tx.last_insert_rowid();
         if let Some(client) = self.client_of(entity, id, fields) {
-            self.touch(client);
+            self.touch_for(entity, client);
         }
         Ok(id)
     }
@@ -105,7 +105,7 @@ impl Writer<'_> {
             .execute(params_from_iter(values.iter()))?;
         if super::changes_facts(entity, fields) {
             if let Some(client) = self.client_of(entity, id, fields) {
-                self.touch(client);
+                self.touch_for(entity, client);
             }
         }
         Ok(())
@@ -122,7 +122,7 @@ impl Writer<'_> {
             .prepare_cached(&sql)?
             .execute(rusqlite::params![at_ms, id])?;
         if let Some(client) = self.client_of(entity, id, &[]) {
-            self.touch(client);
+            self.touch_for(entity, client);
         }
         Ok(())
     }
