@@ -19,7 +19,7 @@ pub fn run(store: &Store, args: BackupArgs) -> anyhow::Result<()> {
     if args.json {
         return print_json(&done);
     }
-    let size = format!("{:.1}", done.bytes as f64 / (1024.0 * 1024.0));
+    let size = super::output::mib(done.bytes);
     println!(
         "{}",
         trf(

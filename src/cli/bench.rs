@@ -538,10 +538,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                     "bench.publish",
                     &[
                         ("ms", &sharing.publish_ms),
-                        (
-                            "mib",
-                            &format!("{:.1}", sharing.team_file_bytes as f64 / 1048576.0)
-                        ),
+                        ("mib", &super::output::mib(sharing.team_file_bytes)),
                     ]
                 )
             );

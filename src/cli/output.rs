@@ -67,6 +67,11 @@ pub fn or_dash(value: Option<String>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// A file size in MiB with one decimal.
+pub fn mib(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,7 +42,7 @@ pub fn share(store: &mut Store, args: ShareArgs) -> anyhow::Result<()> {
     if args.json {
         return print_json(&done);
     }
-    let size = format!("{:.1}", done.bytes as f64 / (1024.0 * 1024.0));
+    let size = super::output::mib(done.bytes);
     println!(
         "{}",
         trf(

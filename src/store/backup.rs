@@ -21,10 +21,7 @@ pub struct BackupDone {
 /// checked (`quick_check`), flushed to disk, then renamed over `target`, so that a
 /// `target` file is always a whole, sound copy.
 pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupDone> {
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = super::paths::folder_of(target);
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?;
     let name = target
         .file_name()

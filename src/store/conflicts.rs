@@ -3,7 +3,7 @@
 //! waits here for the client's manager: keep what is there, or take the other.
 
 use super::error::{StoreError, StoreResult};
-use super::write::{referenced_table, Entity};
+use super::write::{json_to_value, referenced_table, Entity};
 use super::{Store, Viewer};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -120,41 +120,19 @@ impl Store {
                 let entity = Entity::from_code(&entity)
                     .ok_or_else(|| StoreError::UnknownField(entity.clone()))?;
                 let column = entity
-                    .columns()
-                    .iter()
-                    .copied()
-                    .find(|c| {
-                        *c == field
-                            || (referenced_table(c).is_some() && c.trim_end_matches("_id") == field)
-                    })
+                    .column_of_log_key(&field)
                     .ok_or_else(|| StoreError::UnknownField(field.clone()))?;
                 let other: serde_json::Value = other
                     .as_deref()
                     .and_then(|t| serde_json::from_str(t).ok())
                     .unwrap_or_default();
                 let value = match (referenced_table(column), &other) {
-                    (Some(table), serde_json::Value::String(uuid)) => Value::from(
-                        w.tx()
-                            .query_row(
-                                &format!("SELECT id FROM {table} WHERE uuid = ?1"),
-                                [uuid],
-                                |r| r.get::<_, i64>(0),
-                            )
-                            .optional()?,
-                    ),
-                    (_, serde_json::Value::Null) => Value::Null,
-                    (_, serde_json::Value::Number(n)) => Value::Integer(n.as_i64().unwrap_or(0)),
-                    (_, serde_json::Value::String(s)) => Value::Text(s.clone()),
-                    (_, v) => Value::Text(v.to_string()),
+                    (Some(table), serde_json::Value::String(uuid)) => {
+                        Value::from(w.id_by_uuid(table, uuid)?)
+                    }
+                    (_, v) => json_to_value(v),
                 };
-                let row: Option<i64> = w
-                    .tx()
-                    .query_row(
-                        &format!("SELECT id FROM {} WHERE uuid = ?1", entity.table()),
-                        [&row_uuid],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let row = w.id_by_uuid(entity.table(), &row_uuid)?;
                 if let Some(row) = row {
                     w.update(entity, row, &[(column, value)])?;
                 }

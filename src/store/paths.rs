@@ -33,6 +33,13 @@ pub fn config_dir() -> StoreResult<PathBuf> {
         .ok_or_else(|| StoreError::Io("no home directory".into()))
 }
 
+/// The folder a file is in (`.` for a bare file name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// The database used when neither `--db` nor `CLIENTBOOK_DB` names one.
 pub fn default_database() -> StoreResult<PathBuf> {
     Ok(data_dir()?.join("clientbook.db"))

@@ -59,6 +59,14 @@ impl Entity {
         Entity::ALL.into_iter().find(|e| e.code() == code)
     }
 
+    /// The column a change-log field key stands for (a reference is logged without
+    /// its `_id`: `manager` for `manager_id`).
+    pub fn column_of_log_key(self, key: &str) -> Option<&'static str> {
+        self.columns().iter().copied().find(|c| {
+            *c == key || (referenced_table(c).is_some() && c.trim_end_matches("_id") == key)
+        })
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Entity::Manager => "manager",
@@ -322,6 +330,15 @@ impl<'a> Writer<'a> {
         };
         self.numbering = Some((seq, code));
         Ok(number)
+    }
+
+    /// The local id of the row of `table` with this UUID.
+    pub fn id_by_uuid(&self, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
+            .query_row([uuid], |r| r.get(0))
+            .optional()?)
     }
 
     /// The transaction, for reads made while writing.
@@ -650,6 +667,21 @@ fn check_columns(entity: Entity, fields: &Fields<'_>) -> StoreResult<()> {
     {
         Some((name, _)) => Err(StoreError::UnknownField(name.to_string())),
         None => Ok(()),
+    }
+}
+
+/// A logged value back as a column value (references are resolved by the caller).
+pub(crate) fn json_to_value(value: &serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Integer)
+            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
     }
 }
 

@@ -487,14 +487,7 @@ impl App {
         self.reload_list(store);
         self.reload_today(store);
         if !self.card_stale {
-            let refreshed = self
-                .card
-                .as_ref()
-                .and_then(|c| store.client_card(&self.viewer, &c.number).ok());
-            match refreshed {
-                Some(card) => self.card = Some(card),
-                None => self.follow_selection(),
-            }
+            self.refresh_open_card(store);
         }
         if let Some(Modal::Conflicts(view)) = &mut self.modal {
             if let Err(e) = view.reload(store, &self.viewer) {
@@ -528,8 +521,13 @@ impl App {
     pub(super) fn after_write(&mut self, store: &Store, message: String) {
         self.reload_list(store);
         self.reload_today(store);
-        // The open card is read again; if it is gone (merged, archived out of the list)
-        // or there was none, the card follows the selection.
+        self.refresh_open_card(store);
+        self.say(message);
+    }
+
+    /// The open card is read again; if it is gone (merged, archived out of the list)
+    /// or there was none, the card follows the selection.
+    fn refresh_open_card(&mut self, store: &Store) {
         let refreshed = self
             .card
             .as_ref()
@@ -538,7 +536,6 @@ impl App {
             Some(card) => self.card = Some(card),
             None => self.follow_selection(),
         }
-        self.say(message);
     }
 }
 

@@ -30,10 +30,7 @@ pub fn is_conflict_copy_name(stem: &str, ext: &str, name: &str) -> bool {
 
 /// The conflict copies beside `team`, by name.
 pub fn conflict_copies(team: &Path) -> Vec<PathBuf> {
-    let dir = team
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::store::paths::folder_of(team);
     let (Some(stem), Some(ext)) = (
         team.file_stem().and_then(|s| s.to_str()),
         team.extension().and_then(|s| s.to_str()),
@@ -59,10 +56,7 @@ pub(crate) fn move_aside(team: &Path, merged: &[PathBuf]) -> StoreResult<()> {
     if merged.is_empty() {
         return Ok(());
     }
-    let dir = team
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
+    let dir = crate::store::paths::folder_of(team)
         .join(TEAM_DIR)
         .join("merged");
     std::fs::create_dir_all(&dir)?;

@@ -8,7 +8,7 @@
 use crate::domain::hlc::Hlc;
 use crate::store::clients::{child_erasures, personal_log_keys};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::write::{referenced_table, Entity, ReplayedRecord, Writer};
+use crate::store::write::{json_to_value, referenced_table, Entity, ReplayedRecord, Writer};
 use crate::store::Store;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -127,7 +127,7 @@ impl Merge<'_> {
         if let Some(id) = self.ids.get(uuid) {
             return Ok(Some(*id));
         }
-        let found = local_id(w, table, uuid)?;
+        let found = w.id_by_uuid(table, uuid)?;
         if let Some(id) = found {
             self.ids.insert(uuid.to_string(), id);
         }
@@ -143,9 +143,7 @@ impl Merge<'_> {
     ) -> StoreResult<Vec<(&'static str, Value)>> {
         let mut out = Vec::with_capacity(fields.len());
         for (key, value) in fields {
-            let Some(column) = entity.columns().iter().copied().find(|c| {
-                *c == key || (referenced_table(c).is_some() && c.trim_end_matches("_id") == key)
-            }) else {
+            let Some(column) = entity.column_of_log_key(key) else {
                 // A field of a newer program's schema: kept in the log, not applied.
                 continue;
             };
@@ -227,7 +225,7 @@ impl Merge<'_> {
             Some(uuid) => self.id_of(w, "managers", uuid)?,
             None => None,
         };
-        let row_id = local_id(w, entity.table(), &change.row_uuid)?;
+        let row_id = w.id_by_uuid(entity.table(), &change.row_uuid)?;
         let client_id = match (entity, &change.client) {
             (Entity::Client, _) => row_id,
             (_, Some(uuid)) => Some(
@@ -419,11 +417,11 @@ impl Merge<'_> {
 
     fn keep_conflict(&mut self, w: &mut Writer<'_>, clash: Clash) -> StoreResult<()> {
         let uuid = clash_uuid(&clash);
-        if local_id(w, "conflicts", &uuid)?.is_some() {
+        if w.id_by_uuid("conflicts", &uuid)?.is_some() {
             return Ok(());
         }
         let actor = match &clash.lost.actor {
-            Some(uuid) => local_id(w, "managers", uuid)?,
+            Some(uuid) => w.id_by_uuid("managers", uuid)?,
             None => None,
         };
         w.insert_with_uuid(
@@ -456,26 +454,6 @@ fn clash_uuid(clash: &Clash) -> String {
         &clash.lost.hlc.to_be_bytes(),
         clash.lost.device.as_bytes(),
     ])
-}
-
-fn local_id(w: &Writer<'_>, table: &str, uuid: &str) -> StoreResult<Option<i64>> {
-    Ok(w.tx()
-        .prepare_cached(&format!("SELECT id FROM {table} WHERE uuid = ?1"))?
-        .query_row([uuid], |r| r.get(0))
-        .optional()?)
-}
-
-fn json_to_value(value: &Json) -> Value {
-    match value {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Integer(i64::from(*b)),
-        Json::Number(n) => n
-            .as_i64()
-            .map(Value::Integer)
-            .unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default())),
-        Json::String(s) => Value::Text(s.clone()),
-        other => Value::Text(other.to_string()),
-    }
 }
 
 /// Inserts a row another device made. A unique name already taken by another row

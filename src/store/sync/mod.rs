@@ -67,10 +67,7 @@ fn file_stamp(path: &Path) -> Option<String> {
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = paths::folder_of(path);
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     match path.file_name() {
         Some(name) => dir.join(name),
@@ -236,10 +233,7 @@ impl Store {
             ..SyncReport::default()
         };
         // An unmounted share or a sync folder gone: nothing to read, nowhere to write.
-        let folder = team
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let folder = paths::folder_of(&team);
         if !folder.is_dir() {
             return Err(StoreError::TeamOutOfReach(folder.to_path_buf()));
         }
@@ -376,10 +370,7 @@ impl Store {
             let _ = std::fs::remove_file(&probe);
             drop(checked?);
         }
-        let dir = team
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let dir = paths::folder_of(team);
         std::fs::create_dir_all(dir.join(TEAM_DIR))?;
         let done = publish::publish(&self.conn, team)?;
         let replica = replica_for(team)?;

@@ -36,10 +36,7 @@ fn temporary_name(team: &Path) -> PathBuf {
 
 pub(crate) fn publish(conn: &Connection, team: &Path) -> StoreResult<PublishDone> {
     let started = Instant::now();
-    let dir = team
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = crate::store::paths::folder_of(team);
     let partial = temporary_name(team);
     let _ = std::fs::remove_file(&partial);
     let written = (|| -> StoreResult<()> {
