@@ -626,3 +626,24 @@ fn the_same_login_made_on_two_devices_out_of_touch_is_kept_twice_not_a_stuck_mer
         "{petrovs:?}"
     );
 }
+
+#[test]
+fn deciding_a_conflict_that_is_not_there_or_syncing_a_base_never_shared_says_so() {
+    let team = Team::founded();
+    let hash = team.hash(1);
+    let run = team.run_on(1, &["conflicts", "--take", "deadbeef"]);
+    assert!(
+        !run.ok() && run.stderr.contains("no such open conflict: deadbeef"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(team.hash(1), hash);
+    // The base device 1 shared stays a plain local base: no team file to sync with.
+    let local = team.dir.path().join("local.db");
+    let run: Run = team.command(1, &local, &["sync"]).output().unwrap().into();
+    assert!(
+        !run.ok() && run.stderr.contains("share it first"),
+        "{}",
+        run.stderr
+    );
+}
