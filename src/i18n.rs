@@ -128,6 +128,33 @@ pub fn tr_value(key: &str, value: impl Display) -> String {
     trf(key, &[("value", &value)])
 }
 
+/// What the operating system said, in the user's language: the common causes by
+/// name (no such file, permission denied, disk full…), anything else as the system
+/// put it.
+pub fn os_error(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as Kind;
+    let key = match err.kind() {
+        Kind::NotFound => "os_error.not_found",
+        Kind::PermissionDenied => "os_error.permission_denied",
+        Kind::AlreadyExists => "os_error.already_exists",
+        Kind::StorageFull => "os_error.storage_full",
+        Kind::ReadOnlyFilesystem => "os_error.read_only_filesystem",
+        Kind::IsADirectory => "os_error.is_a_directory",
+        Kind::NotADirectory => "os_error.not_a_directory",
+        Kind::InvalidData => "os_error.invalid_data",
+        Kind::BrokenPipe => "os_error.broken_pipe",
+        Kind::FileTooLarge => "os_error.file_too_large",
+        Kind::ResourceBusy => "os_error.busy",
+        _ => return err.to_string(),
+    };
+    // EPERM (an immutable file, `chattr +i`) and EACCES are both "permission denied"
+    // to Rust; the first is a file nobody may change.
+    if err.raw_os_error() == Some(1) {
+        return tr("os_error.not_permitted");
+    }
+    tr(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

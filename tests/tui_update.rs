@@ -1157,3 +1157,76 @@ fn saving_a_field_another_process_changed_meanwhile_is_refused_and_the_form_stay
     assert_eq!(card.city.as_deref(), Some("Тверь"));
     assert_eq!(card.notes.as_deref(), Some("перезвонить"));
 }
+
+/// The card shows the client the next key acts on: after a log takes the selected
+/// line out of Today, the selection moves to the next line and the card follows it;
+/// a line that stays keeps the selection on its client.
+#[test]
+fn after_a_log_the_card_follows_the_selected_line_of_today() {
+    let mut f = fixture();
+    let today = Local::now().date_naive();
+    // A third line, so that one leaving Today leaves two.
+    let third = add(&mut f.store, &f.alice, "Сидорова Анна", None);
+    f.store
+        .schedule_contact(&f.alice, &third, &NextContact::on(today))
+        .unwrap();
+    let mut app = load(&f);
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    update(&mut app, Action::Select(0), &mut f.store);
+    app.settle(&f.store);
+    let first = app.today_entries()[0].client.clone();
+    assert_eq!(app.card.as_ref().unwrap().number, first.number);
+    update(&mut app, Action::LogContact, &mut f.store);
+    for c in "перезвонить".chars() {
+        update(&mut app, Action::LogInput(LogInput::Char(c)), &mut f.store);
+    }
+    update(
+        &mut app,
+        Action::LogInput(LogInput::Choose(NextChoice::Week)),
+        &mut f.store,
+    );
+    update(&mut app, Action::LogInput(LogInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "saved: {}", app.status);
+    let entries = app.today_entries();
+    assert!(entries.iter().all(|e| e.client.number != first.number));
+    // No settle: the very next key must already see one client everywhere.
+    let selected = &entries[app.today.selected].client;
+    assert_eq!(app.card.as_ref().unwrap().number, selected.number);
+    update(&mut app, Action::Reschedule(NextChoice::Day), &mut f.store);
+    assert!(
+        app.status.contains(&selected.number),
+        "the key acted on the line shown: {}",
+        app.status
+    );
+    let card = app.card.as_ref().unwrap();
+    let shown = &app.today_entries()[app.today.selected].client;
+    assert_eq!(card.number, shown.number, "the card follows again");
+}
+
+/// Keys that move faster than the card is read: the key after them acts on the line
+/// highlighted, and its card is the one on screen when the dialog opens.
+#[test]
+fn a_key_right_after_moving_acts_on_the_highlighted_line() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::Focus(Pane::List), &mut f.store);
+    app.settle(&f.store);
+    update(&mut app, Action::Down, &mut f.store);
+    update(&mut app, Action::Down, &mut f.store);
+    let highlighted = app.selected_row().unwrap().number.clone();
+    assert_ne!(
+        app.card.as_ref().unwrap().number,
+        highlighted,
+        "not read yet"
+    );
+    update(
+        &mut app,
+        Action::OpenEntry(clientbook::tui::entry_dialog::EntryKind::Order),
+        &mut f.store,
+    );
+    let Some(Modal::Entry(dialog)) = &app.modal else {
+        panic!("the order dialog opens");
+    };
+    assert_eq!(dialog.number, highlighted);
+    assert_eq!(app.card.as_ref().unwrap().number, highlighted);
+}

@@ -20,7 +20,7 @@ pub fn run(store: &Store, args: BackupArgs) -> anyhow::Result<()> {
         return print_json(&done);
     }
     let size = super::output::mib(done.bytes);
-    println!(
+    say!(
         "{}",
         trf(
             "backup.done",

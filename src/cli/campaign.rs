@@ -39,7 +39,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: CampaignCommand) -> anyhow::
             };
             store.add_campaign(viewer, &name, cost_minor, source, started)?;
             let lang = language();
-            println!(
+            say!(
                 "{}",
                 trf(
                     "campaign.added",

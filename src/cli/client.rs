@@ -187,7 +187,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             if args.json {
                 print_json(&serde_json::json!({ "number": number }))
             } else {
-                println!("{}", tr_value("cli.client_added", &number));
+                say!("{}", tr_value("cli.client_added", &number));
                 Ok(())
             }
         }
@@ -257,9 +257,9 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                     line
                 })
                 .collect();
-            println!("{}", table(&header, &lines));
+            say!("{}", table(&header, &lines));
             if cursor.is_some() {
-                println!("{}", tr("cli.more_rows"));
+                say!("{}", tr("cli.more_rows"));
             }
             Ok(())
         }
@@ -268,7 +268,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             if json {
                 return print_json(&card);
             }
-            print_card(&card);
+            print_card(&card)?;
             Ok(())
         }
         ClientCommand::Edit { id, changes } => {
@@ -277,7 +277,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                 return Err(StoreError::Required("--FIELD VALUE".into()).into());
             }
             let changed = store.edit_client(viewer, &id, &draft)?;
-            println!(
+            say!(
                 "{}",
                 tr_value(
                     if changed {
@@ -292,7 +292,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
         }
         ClientCommand::Assign { id, login } => {
             store.assign(viewer, &id, &login)?;
-            println!(
+            say!(
                 "{}",
                 trf("cli.client_assigned", &[("number", &id), ("login", &login)])
             );
@@ -302,7 +302,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
             let reason = ArchiveReason::parse(&reason)
                 .ok_or_else(|| StoreError::bad_value("reason", &reason, ArchiveReason::codes()))?;
             store.archive(viewer, &id, reason, note.as_deref())?;
-            println!(
+            say!(
                 "{}",
                 trf(
                     "cli.client_archived",
@@ -313,12 +313,12 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
         }
         ClientCommand::Restore { id } => {
             store.restore(viewer, &id)?;
-            println!("{}", tr_value("cli.client_restored", &id));
+            say!("{}", tr_value("cli.client_restored", &id));
             Ok(())
         }
         ClientCommand::Forget { id } => {
             store.forget(viewer, &id)?;
-            println!("{}", tr_value("cli.client_forgotten", &id));
+            say!("{}", tr_value("cli.client_forgotten", &id));
             Ok(())
         }
         ClientCommand::Person {
@@ -337,7 +337,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                 decision_maker,
             };
             store.add_contact_person(viewer, &id, &person)?;
-            println!("{}", tr_value("entry.person_saved", &id));
+            say!("{}", tr_value("entry.person_saved", &id));
             Ok(())
         }
         ClientCommand::Consent {
@@ -376,13 +376,13 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Re
                 note,
             };
             store.record_consent(viewer, &id, &record)?;
-            println!("{}", tr_value("cli.consent_recorded", &id));
+            say!("{}", tr_value("cli.consent_recorded", &id));
             Ok(())
         }
     }
 }
 
-fn print_card(card: &crate::store::card::ClientCard) {
+fn print_card(card: &crate::store::card::ClientCard) -> anyhow::Result<()> {
     let lang = language();
     let mut lines: Vec<(String, String)> = vec![
         (tr("column.number"), card.number.clone()),
@@ -407,12 +407,12 @@ fn print_card(card: &crate::store::card::ClientCard) {
         lines.push((tr("column.next_contact"), format!("{when}{purpose}")));
     }
     let rows: Vec<Vec<String>> = lines.into_iter().map(|(k, v)| vec![k, v]).collect();
-    println!(
+    say!(
         "{}",
         table(&[tr("column.field"), tr("column.value")], &rows)
     );
     if !card.people.is_empty() {
-        println!("\n{}", tr("card.people"));
+        say!("\n{}", tr("card.people"));
         let rows: Vec<Vec<String>> = card
             .people
             .iter()
@@ -437,10 +437,10 @@ fn print_card(card: &crate::store::card::ClientCard) {
             tr("field.email"),
             String::new(),
         ];
-        println!("{}", table(&header, &rows));
+        say!("{}", table(&header, &rows));
     }
     if !card.orders.is_empty() {
-        println!("\n{}", tr("card.orders"));
+        say!("\n{}", tr("card.orders"));
         let rows: Vec<Vec<String>> = card
             .orders
             .iter()
@@ -453,7 +453,7 @@ fn print_card(card: &crate::store::card::ClientCard) {
                 ]
             })
             .collect();
-        println!(
+        say!(
             "{}",
             table(
                 &[
@@ -467,7 +467,7 @@ fn print_card(card: &crate::store::card::ClientCard) {
         );
     }
     if !card.interactions.is_empty() {
-        println!("\n{}", tr("card.history"));
+        say!("\n{}", tr("card.history"));
         let rows: Vec<Vec<String>> = card
             .interactions
             .iter()
@@ -482,7 +482,7 @@ fn print_card(card: &crate::store::card::ClientCard) {
                 ]
             })
             .collect();
-        println!(
+        say!(
             "{}",
             table(
                 &[
@@ -495,4 +495,5 @@ fn print_card(card: &crate::store::card::ClientCard) {
             )
         );
     }
+    Ok(())
 }

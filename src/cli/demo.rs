@@ -27,9 +27,9 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: DemoArgs) -> anyhow::Result
         }
     })?;
     if options.clients >= 100_000 {
-        eprintln!();
+        tell!();
     }
-    println!(
+    say!(
         "{}",
         trf(
             "cli.demo_done",

@@ -27,7 +27,7 @@ pub fn find(store: &Store, viewer: &Viewer, args: DupesArgs) -> anyhow::Result<(
         return print_json(&groups);
     }
     if groups.is_empty() {
-        println!("{}", tr("dupes.none"));
+        say!("{}", tr("dupes.none"));
         return Ok(());
     }
     let mut header = vec![
@@ -69,8 +69,8 @@ pub fn find(store: &Store, viewer: &Viewer, args: DupesArgs) -> anyhow::Result<(
             rows.push(row);
         }
     }
-    println!("{}", table(&header, &rows));
-    println!("{}", trf("dupes.hint", &[("count", &groups.len())]));
+    say!("{}", table(&header, &rows));
+    say!("{}", trf("dupes.hint", &[("count", &groups.len())]));
     Ok(())
 }
 
@@ -79,7 +79,7 @@ pub fn merge(store: &mut Store, viewer: &Viewer, args: MergeArgs) -> anyhow::Res
     if args.json {
         return print_json(&summary);
     }
-    println!(
+    say!(
         "{}",
         trf(
             "dupes.merged",

@@ -49,21 +49,19 @@ pub fn run(store: &Store, viewer: &Viewer, args: ExportArgs) -> anyhow::Result<(
     };
     let count = match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))?;
-            let mut out = std::io::BufWriter::new(file);
-            let count = store.export_clients(viewer, options, &mut out)?;
-            out.flush()?;
-            count
+            store.write_user_file(path, |out| store.export_clients(viewer, options, out))?
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let count = store.export_clients(viewer, options, &mut out)?;
-            out.flush()?;
-            count
+            let mut out = super::output::Stdout::default();
+            let written = store
+                .export_clients(viewer, options, &mut out)
+                .and_then(|count| Ok(out.flush().map(|()| count)?));
+            match (written, out.failure()) {
+                (_, Some(failure)) => return Err(failure.into()),
+                (result, None) => result?,
+            }
         }
     };
-    eprintln!("{}", trf("export.done", &[("count", &count)]));
+    tell!("{}", trf("export.done", &[("count", &count)]));
     Ok(())
 }

@@ -54,10 +54,10 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
         }
     })?;
     if shown_progress {
-        eprintln!();
+        tell!();
         if report.written {
             let seconds = format!("{:.1}", report.search_index_ms as f64 / 1000.0);
-            eprintln!(
+            tell!(
                 "{}",
                 trf("import.progress_indexed", &[("seconds", &seconds)])
             );
@@ -67,12 +67,12 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
         super::warn(warning);
     }
     for line in report.problem_lines() {
-        eprintln!("{line}");
+        tell!("{line}");
     }
     if args.json {
         print_json(&report)?;
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     if report.rejected > 0 && !args.skip_invalid {
         anyhow::bail!(trf(
@@ -83,14 +83,14 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
     Ok(())
 }
 
-fn print_report(report: &ImportReport) {
+fn print_report(report: &ImportReport) -> anyhow::Result<()> {
     if report.dry_run {
-        println!("{}", tr("import.dry_run_header"));
+        say!("{}", tr("import.dry_run_header"));
         for column in &report.columns {
             let target = column
                 .target
                 .map_or_else(|| tr("import.not_imported"), |t| t.code().to_string());
-            println!("  {} → {target}", column.header);
+            say!("  {} → {target}", column.header);
         }
     }
     for dup in &report.duplicates {
@@ -105,9 +105,11 @@ fn print_report(report: &ImportReport) {
             Outcome::Created => tr("import.outcome_created"),
             Outcome::NotVisible => tr("import.outcome_not_visible"),
         };
-        println!(
+        say!(
             "{}:{}: {whom} ({}): {outcome}",
-            report.file, dup.line, dup.value
+            report.file,
+            dup.line,
+            dup.value
         );
     }
     let key = if report.dry_run {
@@ -117,7 +119,7 @@ fn print_report(report: &ImportReport) {
     } else {
         "import.summary_nothing"
     };
-    println!(
+    say!(
         "{}",
         trf(
             key,
@@ -130,4 +132,5 @@ fn print_report(report: &ImportReport) {
             ]
         )
     );
+    Ok(())
 }

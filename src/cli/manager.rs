@@ -36,7 +36,7 @@ pub fn init(cli: &Cli, args: &InitArgs) -> anyhow::Result<()> {
     let login = args.manager.clone().unwrap_or_else(super::os_login);
     let name = args.name.clone().unwrap_or_else(|| login.clone());
     let viewer = store.init(&login, &name)?;
-    println!(
+    say!(
         "{}",
         trf(
             "cli.init_done",
@@ -52,7 +52,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ManagerCommand) -> anyhow::R
             let role = Role::parse(&role)
                 .ok_or_else(|| crate::store::StoreError::bad_value("role", &role, Role::codes()))?;
             let added = store.add_manager(viewer, &login, &name, role)?;
-            println!(
+            say!(
                 "{}",
                 trf(
                     "cli.manager_added",
@@ -83,7 +83,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: ManagerCommand) -> anyhow::R
                     ]
                 })
                 .collect();
-            println!("{}", table(&header, &rows));
+            say!("{}", table(&header, &rows));
             Ok(())
         }
     }

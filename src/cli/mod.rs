@@ -1,6 +1,27 @@
 //! The command line (SPEC §4): one file per group of subcommands; tables for people,
 //! `--json` for scripts. Help texts come from the string tables.
 
+/// A line on standard output through [`output::say`]: control characters dropped, a
+/// closed or full output returned as an error (`?`), never a panic.
+macro_rules! say {
+    () => {
+        $crate::cli::output::say("")?
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::say(&format!($($arg)*))?
+    };
+}
+
+/// A line on standard error through [`output::tell`].
+macro_rules! tell {
+    () => {
+        $crate::cli::output::tell("")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::tell(&format!($($arg)*))
+    };
+}
+
 pub mod backup;
 pub mod bench;
 pub mod campaign;
@@ -170,7 +191,7 @@ pub fn open(cli: &Cli) -> anyhow::Result<(Store, Viewer)> {
     let path = database_path(cli)?;
     let mut store = if crate::store::sync::is_team_path(&path) {
         let store = Store::open_team(&path)?;
-        eprintln!(
+        tell!(
             "{}",
             crate::i18n::trf(
                 "sync.replica",
@@ -230,7 +251,7 @@ fn sync_quietly(store: &mut Store) {
                 || !report.copies_refused.is_empty();
             if busy {
                 for line in sync::report_lines(&report, true) {
-                    eprintln!("{line}");
+                    tell!("{line}");
                 }
             }
         }
@@ -277,7 +298,7 @@ pub fn error_line(err: &anyhow::Error) -> String {
 
 /// A warning on stderr that does not stop the command.
 pub fn warn(message: &str) {
-    eprintln!("{}", tr_value("cli.warning", message));
+    tell!("{}", tr_value("cli.warning", message));
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {

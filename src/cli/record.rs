@@ -86,9 +86,9 @@ pub fn log(store: &mut Store, viewer: &Viewer, args: LogArgs) -> anyhow::Result<
         nps: args.nps,
     };
     let warning = store.log_interaction(viewer, &args.id, &interaction, next.as_ref())?;
-    println!("{}", tr_value("cli.logged", &args.id));
+    say!("{}", tr_value("cli.logged", &args.id));
     if let Some(next) = &next {
-        println!(
+        say!(
             "{}",
             tr_value("cli.next_contact", format_date(next.date, language()))
         );
@@ -129,7 +129,7 @@ pub fn order(store: &mut Store, viewer: &Viewer, cmd: OrderCommand) -> anyhow::R
                 status,
             };
             store.add_order(viewer, &id, &order)?;
-            println!(
+            say!(
                 "{}",
                 trf(
                     "cli.order_added",

@@ -64,7 +64,7 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
             if args.json {
                 return print_json(&report);
             }
-            print_metrics(&report);
+            print_metrics(&report)?;
             Ok(())
         }
         ReportCommand::Funnel(args) => {
@@ -73,7 +73,7 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
             if args.json {
                 return print_json(&report);
             }
-            println!("{}", period_line(&options, report.team));
+            say!("{}", period_line(&options, report.team));
             let rows: Vec<Vec<String>> = report
                 .stages
                 .iter()
@@ -92,7 +92,7 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
                     String::new(),
                 ]))
                 .collect();
-            println!(
+            say!(
                 "{}",
                 table(
                     &[
@@ -112,9 +112,9 @@ pub fn run(store: &Store, viewer: &Viewer, cmd: ReportCommand) -> anyhow::Result
             if args.json {
                 return print_json(&report);
             }
-            println!("{}", period_line(&options, report.team));
+            say!("{}", period_line(&options, report.team));
             let rows: Vec<Vec<String>> = report.sources.iter().map(source_cells).collect();
-            println!(
+            say!(
                 "{}",
                 table(
                     &[
@@ -149,11 +149,11 @@ fn period_line(options: &ReportOptions, team: bool) -> String {
     )
 }
 
-fn print_metrics(report: &MetricsReport) {
+fn print_metrics(report: &MetricsReport) -> anyhow::Result<()> {
     let options = ReportOptions::new(report.from, report.to);
-    println!("{}", period_line(&options, report.team));
+    say!("{}", period_line(&options, report.team));
     let lang = language();
-    println!(
+    say!(
         "{}",
         trf(
             "report.previous",
@@ -167,11 +167,11 @@ fn print_metrics(report: &MetricsReport) {
         .into_iter()
         .map(|(name, value)| vec![name, value])
         .collect();
-    println!(
+    say!(
         "{}",
         table(&[tr("report.metric"), tr("report.value")], &rows)
     );
-    println!();
+    say!();
     let reasons: Vec<Vec<String>> = report
         .totals
         .reasons
@@ -179,15 +179,15 @@ fn print_metrics(report: &MetricsReport) {
         .map(|r| vec![reason_label(r.reason.as_deref()), r.clients.to_string()])
         .collect();
     if reasons.is_empty() {
-        println!("{}", tr("report.no_leaving"));
+        say!("{}", tr("report.no_leaving"));
     } else {
-        println!(
+        say!(
             "{}",
             table(&[tr("report.reason"), tr("report.clients")], &reasons)
         );
     }
     if !report.managers.is_empty() {
-        println!();
+        say!();
         let rows: Vec<Vec<String>> = report
             .managers
             .iter()
@@ -209,7 +209,7 @@ fn print_metrics(report: &MetricsReport) {
                 ]
             })
             .collect();
-        println!(
+        say!(
             "{}",
             table(
                 &[
@@ -230,7 +230,7 @@ fn print_metrics(report: &MetricsReport) {
             )
         );
     }
-    println!();
+    say!();
     let months: Vec<Vec<String>> = report
         .months
         .iter()
@@ -243,7 +243,7 @@ fn print_metrics(report: &MetricsReport) {
             ]
         })
         .collect();
-    println!(
+    say!(
         "{}",
         table(
             &[
@@ -255,6 +255,7 @@ fn print_metrics(report: &MetricsReport) {
             &months
         )
     );
+    Ok(())
 }
 
 fn quality(store: &Store, viewer: &Viewer, json: bool) -> anyhow::Result<()> {
@@ -262,7 +263,7 @@ fn quality(store: &Store, viewer: &Viewer, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(&report);
     }
-    println!("{}", trf("quality.header", &[("clients", &report.clients)]));
+    say!("{}", trf("quality.header", &[("clients", &report.clients)]));
     let rows: Vec<Vec<String>> = report
         .issues
         .iter()
@@ -274,7 +275,7 @@ fn quality(store: &Store, viewer: &Viewer, json: bool) -> anyhow::Result<()> {
             vec![i.issue.label(), i.clients.to_string(), numbers]
         })
         .collect();
-    println!(
+    say!(
         "{}",
         table(
             &[

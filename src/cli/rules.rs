@@ -21,7 +21,7 @@ pub fn run(store: &mut Store, _viewer: &Viewer, cmd: RulesCommand) -> anyhow::Re
             if json {
                 return print_json(&run);
             }
-            println!(
+            say!(
                 "{}",
                 trf(
                     "rules_cli.made",

@@ -30,7 +30,7 @@ pub fn run(store: &Store, viewer: &Viewer, args: ScheduleArgs) -> anyhow::Result
     if args.json {
         return print_json(&today);
     }
-    print!("{}", render(&today));
+    super::output::say_block(&render(&today))?;
     Ok(())
 }
 

@@ -54,7 +54,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: SegmentCommand) -> anyhow::R
         SegmentCommand::Save { name, filter } => {
             store.save_segment(viewer, &name, &filter.join(" "))?;
             let count = store.count_in_filter(viewer, &store.resolve_segment(&name)?)?;
-            println!(
+            say!(
                 "{}",
                 crate::i18n::trf("segments.saved", &[("name", &name), ("clients", &count)])
             );
@@ -66,14 +66,14 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: SegmentCommand) -> anyhow::R
                 return print_json(&segments);
             }
             if segments.is_empty() {
-                println!("{}", tr("segments.none"));
+                say!("{}", tr("segments.none"));
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = segments
                 .iter()
                 .map(|s| vec![s.name.clone(), s.clients.to_string(), s.filter.clone()])
                 .collect();
-            println!(
+            say!(
                 "{}",
                 table(
                     &[
@@ -88,7 +88,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, cmd: SegmentCommand) -> anyhow::R
         }
         SegmentCommand::Delete { name } => {
             store.delete_segment(viewer, &name)?;
-            println!("{}", tr_value("segments.deleted", &name));
+            say!("{}", tr_value("segments.deleted", &name));
             Ok(())
         }
     }

@@ -17,7 +17,7 @@ pub struct SettingsArgs {
 pub fn run(store: &mut Store, viewer: &Viewer, args: SettingsArgs) -> anyhow::Result<()> {
     if let (Some(key), Some(value)) = (&args.key, &args.value) {
         store.set_setting(viewer, key, value)?;
-        println!(
+        say!(
             "{}",
             trf("cli.setting_saved", &[("key", key), ("value", value)])
         );
@@ -38,7 +38,7 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: SettingsArgs) -> anyhow::Re
             ]
         })
         .collect();
-    println!(
+    say!(
         "{}",
         table(
             &[

@@ -43,14 +43,14 @@ pub fn share(store: &mut Store, args: ShareArgs) -> anyhow::Result<()> {
         return print_json(&done);
     }
     let size = super::output::mib(done.bytes);
-    println!(
+    say!(
         "{}",
         trf(
             "sync.shared",
             &[("path", &done.path.display()), ("mib", &size)]
         )
     );
-    println!("{}", tr_value("sync.share_next", done.path.display()));
+    say!("{}", tr_value("sync.share_next", done.path.display()));
     Ok(())
 }
 
@@ -68,10 +68,10 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> anyhow::Result<()> {
         return print_json(&serde_json::json!({ "report": report, "content_hash": hash }));
     }
     for line in report_lines(&report, false) {
-        println!("{line}");
+        say!("{line}");
     }
     if let Some(hash) = hash {
-        println!("{}", tr_value("sync.hash", hash));
+        say!("{}", tr_value("sync.hash", hash));
     }
     Ok(())
 }
@@ -113,7 +113,7 @@ pub fn report_lines(report: &SyncReport, quiet: bool) -> Vec<String> {
 pub fn conflicts(store: &mut Store, viewer: &Viewer, args: ConflictsArgs) -> anyhow::Result<()> {
     if let Some(id) = args.keep.as_deref().or(args.take.as_deref()) {
         store.resolve_conflict(viewer, id, args.take.is_some())?;
-        println!("{}", tr("conflicts.resolved"));
+        say!("{}", tr("conflicts.resolved"));
         return Ok(());
     }
     let open = store.open_conflicts(viewer)?;
@@ -121,7 +121,7 @@ pub fn conflicts(store: &mut Store, viewer: &Viewer, args: ConflictsArgs) -> any
         return print_json(&open);
     }
     if open.is_empty() {
-        println!("{}", tr("conflicts.none"));
+        say!("{}", tr("conflicts.none"));
         return Ok(());
     }
     let header: Vec<String> = std::iter::once("conflicts.id")
@@ -136,7 +136,7 @@ pub fn conflicts(store: &mut Store, viewer: &Viewer, args: ConflictsArgs) -> any
             row
         })
         .collect();
-    println!("{}", table(&header, &rows));
-    println!("{}", tr("conflicts.how"));
+    say!("{}", table(&header, &rows));
+    say!("{}", tr("conflicts.how"));
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::domain::call_window::CallWindow;
 use crate::domain::codes::{Channel, ClientKind, Gender, Source, Stage};
 use crate::domain::contact::{normalize_email, normalize_phone};
 use crate::domain::dates::parse_date;
-use crate::domain::text::{clean, fold};
+use crate::domain::text::{clean, clean_lines, fold, MAX_LINE_CHARS, MAX_TEXT_CHARS};
 use crate::i18n::{tr, trf};
 use chrono::NaiveDate;
 
@@ -115,7 +115,30 @@ impl Field {
             field: self,
             message,
         };
-        let text = clean(raw);
+        let text = if self == Field::Notes {
+            clean_lines(raw)
+        } else {
+            clean(raw)
+        };
+        let limit = if self == Field::Notes {
+            MAX_TEXT_CHARS
+        } else {
+            MAX_LINE_CHARS
+        };
+        // A list is checked item by item below; its cell may hold several.
+        let is_list = matches!(self, Field::Phones | Field::Emails | Field::Tags);
+        if let Some(t) = text
+            .as_ref()
+            .filter(|t| !is_list && t.chars().count() > limit)
+        {
+            return Err(err(too_long(t, limit)));
+        }
+        if let Some(long) = is_list
+            .then(|| split_list(raw).find(|item| item.chars().count() > MAX_LINE_CHARS))
+            .flatten()
+        {
+            return Err(err(too_long(&long, MAX_LINE_CHARS)));
+        }
         let code_of = |found: Option<&'static str>, all: String| -> Result<Value, FieldError> {
             match (&text, found) {
                 (None, _) => Ok(Value::Text(None)),
@@ -193,6 +216,15 @@ impl Field {
             _ => Ok(Value::Text(text)),
         }
     }
+}
+
+/// "«the start of it…» is longer than N characters": a value too long to repeat whole.
+pub fn too_long(value: &str, limit: usize) -> String {
+    let start: String = value.chars().take(40).collect();
+    trf(
+        "error.too_long",
+        &[("value", &format!("{start}…")), ("max", &limit)],
+    )
 }
 
 /// A checked, normalised value ready to store.
@@ -357,6 +389,25 @@ mod tests {
             ["+79161234567", "+79030000000"]
         );
         assert_eq!(checked.list(Field::Tags).unwrap(), ["рыбалка", "vip"]);
+    }
+
+    #[test]
+    fn values_longer_than_a_person_types_are_refused() {
+        let long = "Я".repeat(301);
+        assert!(Field::Name.normalize(&long, today()).is_err());
+        assert!(Field::City.normalize(&long, today()).is_err());
+        assert!(Field::Tags
+            .normalize(&format!("vip, {long}"), today())
+            .is_err());
+        assert!(Field::Name.normalize(&"Я".repeat(300), today()).is_ok());
+        assert!(Field::Notes.normalize(&long, today()).is_ok());
+        assert!(Field::Notes
+            .normalize(&"a".repeat(10_001), today())
+            .is_err());
+        assert_eq!(
+            Field::Notes.normalize("строка 1\r\nстрока 2", today()),
+            Ok(Value::Text(Some("строка 1\nстрока 2".into())))
+        );
     }
 
     #[test]

@@ -4,15 +4,24 @@
 use crate::i18n::{tr_value, Lang};
 use thiserror::Error;
 
+/// An amount that does not read; the text says why.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{}", tr_value("error.amount_invalid", .0))]
+#[error("{0}")]
 pub struct AmountError(pub String);
+
+/// The largest amount one order may have: a trillion in major units (10^14 minor).
+/// Far above any real order, and low enough that no sum of a base's orders
+/// overflows what reports compute with.
+pub const MAX_AMOUNT_MINOR: i64 = 100_000_000_000_000;
+
+/// The most items one order may count.
+pub const MAX_ITEMS: i64 = 1_000_000;
 
 /// Reads `1500`, `1500.50`, `1500,5`, `1 500,50` into minor units. One decimal
 /// separator at most, at most two digits after it, thousands only as spaces:
 /// `12,3.4` or `1.500.000` are refused rather than guessed.
 pub fn parse_amount(input: &str) -> Result<i64, AmountError> {
-    let bad = || AmountError(input.trim().to_string());
+    let bad = || AmountError(tr_value("error.amount_invalid", input.trim()));
     let compact: String = input
         .trim()
         .chars()
@@ -34,12 +43,27 @@ pub fn parse_amount(input: &str) -> Result<i64, AmountError> {
     if whole.is_empty() || !digits_only(whole) || !digits_only(fraction) || fraction.len() > 2 {
         return Err(bad());
     }
-    let units: i64 = whole.parse().map_err(|_| bad())?;
+    // Only digits by now: one that does not fit is too large, not unreadable.
+    let units: i64 = whole.parse().map_err(|_| AmountError::too_large(input))?;
     let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
     units
         .checked_mul(100)
         .and_then(|v| v.checked_add(cents))
-        .ok_or_else(bad)
+        .filter(|minor| *minor <= MAX_AMOUNT_MINOR)
+        .ok_or_else(|| AmountError::too_large(input))
+}
+
+impl AmountError {
+    /// An amount above [`MAX_AMOUNT_MINOR`], said with the limit.
+    fn too_large(input: &str) -> AmountError {
+        AmountError(crate::i18n::trf(
+            "error.amount_too_large",
+            &[
+                ("value", &input.trim()),
+                ("max", &minor_to_plain(MAX_AMOUNT_MINOR)),
+            ],
+        ))
+    }
 }
 
 /// `150050` → `1500.50`: the machine form used in JSON and CSV.
@@ -93,6 +117,19 @@ mod tests {
     }
 
     #[test]
+    fn refuses_amounts_above_a_trillion() {
+        assert_eq!(parse_amount("1000000000000"), Ok(MAX_AMOUNT_MINOR));
+        for huge in [
+            "1000000000000.01",
+            "92233720368547758.07",
+            "99999999999999999999999",
+        ] {
+            let err = parse_amount(huge).unwrap_err();
+            assert!(err.0.contains(huge), "{err}");
+        }
+    }
+
+    #[test]
     fn refuses_ambiguous_amounts() {
         for bad in [
             "12,3.4",
@@ -105,11 +142,8 @@ mod tests {
             ".5",
             "99999999999999999999",
         ] {
-            assert_eq!(
-                parse_amount(bad),
-                Err(AmountError(bad.trim().into())),
-                "{bad}"
-            );
+            let err = parse_amount(bad).unwrap_err();
+            assert!(err.0.contains(bad.trim()), "{bad}: {err}");
         }
     }
 

@@ -29,15 +29,80 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Trims and collapses inner white space; `None` for text that is empty after that.
+/// The longest one-line value a person types (a name, a city, a tag): longer is a
+/// paste gone wrong, refused rather than stored.
+pub const MAX_LINE_CHARS: usize = 300;
+/// The longest text of several lines (notes, the summary of a call).
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// A control character that must never be stored or printed: C0 and C1 controls and
+/// DEL (an escape sequence in a name would recolour or retitle a terminal), but not
+/// the new line and the tab.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// `text` without control characters (ESC, BEL, BS, NUL, C1…): what may reach a
+/// terminal. New lines and tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_unprintable) {
+        text.chars().filter(|c| !is_unprintable(*c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Trims and collapses inner white space, drops control characters; `None` for text
+/// that is empty after that.
 pub fn clean(text: &str) -> Option<String> {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let joined = text
+        .split_whitespace()
+        .map(|word| printable(word).into_owned())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     (!joined.is_empty()).then_some(joined)
+}
+
+/// Text of several lines (notes): each line cleaned as by [`clean`], the line breaks
+/// kept (`\r\n` as `\n`), blank lines at the start and end dropped.
+pub fn clean_lines(text: &str) -> Option<String> {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| clean(line).unwrap_or_default())
+        .collect();
+    let first = lines.iter().position(|l| !l.is_empty())?;
+    let last = lines.iter().rposition(|l| !l.is_empty())?;
+    Some(lines[first..=last].join("\n"))
 }
 
 /// Same as [`clean`] for an optional field.
 pub fn clean_opt(text: Option<&str>) -> Option<String> {
     text.and_then(clean)
+}
+
+/// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`,
+/// `+cmd|…`, OWASP "CSV injection") gets a leading `'`, which makes it text. A phone
+/// or a number (`+79161234567`, `-5`) is left as it is: it runs nothing.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain_number = cell
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().,".contains(c))
+        && cell.chars().any(|c| c.is_ascii_digit());
+    if risky && !plain_number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Reads back a cell [`spreadsheet_safe`] escaped.
+pub fn spreadsheet_unescape(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
 }
 
 /// Splits a full name written in one field into (last, first, patronymic) the way
@@ -99,6 +164,43 @@ mod tests {
             (Some("Петрова".into()), Some("Анна".into()), None)
         );
         assert_eq!(split_full_name("  "), (None, None, None));
+    }
+
+    #[test]
+    fn control_characters_are_never_kept_nor_printed() {
+        let evil = "Evil\u{1b}[31mRED\u{1b}]0;pwned\u{1b}\\\u{7}\u{8}\u{0}\u{9b}";
+        assert_eq!(clean(evil), Some("Evil[31mRED]0;pwned\\".into()));
+        assert_eq!(printable("a\u{1b}b\nc\td"), "ab\nc\td");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(clean("\u{1b}\u{7}"), None);
+    }
+
+    #[test]
+    fn notes_keep_their_line_breaks() {
+        assert_eq!(
+            clean_lines("\r\n  Первая  строка\r\n\nвторая\u{1b}[0m \n\n"),
+            Some("Первая строка\n\nвторая[0m".into())
+        );
+        assert_eq!(clean_lines(" \n \n"), None);
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_escaped_and_read_back() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "@SUM(A1)",
+            "+cmd|' /C calc'!A0",
+            "-cmd|x",
+            "=1",
+        ] {
+            let safe = spreadsheet_safe(formula);
+            assert_eq!(safe, format!("'{formula}"));
+            assert_eq!(spreadsheet_unescape(&safe), formula);
+        }
+        for plain in ["+79161234567", "-5", "Иванов", "'quoted", "1 500,50"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+            assert_eq!(spreadsheet_unescape(plain), plain);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::{Store, Viewer};
 use crate::domain::codes::{
     Channel, ConsentForm, ConsentPurpose, Direction, InteractionKind, OrderStatus, Stage,
 };
+use crate::domain::money::{MAX_AMOUNT_MINOR, MAX_ITEMS};
 use crate::domain::rules::{contact_too_soon, TooSoon};
 use chrono::{DateTime, Local, NaiveDate, NaiveTime, TimeZone, Utc};
 use rusqlite::OptionalExtension;
@@ -267,11 +268,21 @@ impl Store {
         order: &NewOrder,
     ) -> StoreResult<String> {
         let id = self.resolve_writable(viewer, number)?;
-        if order.items < 1 {
+        if !(1..=MAX_ITEMS).contains(&order.items) {
             return Err(StoreError::bad_value(
                 "items",
                 &order.items.to_string(),
-                "1+",
+                format!("1…{MAX_ITEMS}"),
+            ));
+        }
+        if !(0..=MAX_AMOUNT_MINOR).contains(&order.amount_minor) {
+            return Err(StoreError::bad_value(
+                "amount",
+                &crate::domain::money::minor_to_plain(order.amount_minor),
+                format!(
+                    "0…{}",
+                    crate::domain::money::minor_to_plain(MAX_AMOUNT_MINOR)
+                ),
             ));
         }
         let currency = order.currency.trim().to_uppercase();

@@ -22,13 +22,8 @@ pub struct BackupDone {
 /// `target` file is always a whole, sound copy.
 pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupDone> {
     let dir = super::paths::folder_of(target);
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "clientbook-backup.db".into());
-    let partial = dir.join(format!(".{name}.partial"));
-    let _ = std::fs::remove_file(&partial);
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::io_at(dir, &e))?;
+    let partial = super::files::private_temporary(target, ".", ".partial");
     let result = (|| -> StoreResult<()> {
         conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
         // The copy has the base's WAL mode; a backup is one self-contained file.
@@ -42,10 +37,7 @@ pub(crate) fn copy_base(conn: &Connection, target: &Path) -> StoreResult<BackupD
         }
         std::fs::File::open(&partial)?.sync_all()?;
         std::fs::rename(&partial, target)?;
-        // The rename itself must survive a power cut.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        super::files::sync_folder(dir);
         Ok(())
     })();
     if let Err(e) = result {
@@ -126,13 +118,26 @@ pub(crate) fn automatic_backup(
 
 impl Store {
     /// `backup --to PATH`: a checked copy of this base.
+    /// It replaces an earlier backup of this base, never the base itself, its team
+    /// file, another base or another program's file.
     pub fn backup_to(&self, target: &Path) -> StoreResult<BackupDone> {
-        if target == self.path {
-            return Err(StoreError::bad_value(
-                "--to",
-                &target.display().to_string(),
-                "another file than the base itself",
-            ));
+        let is_earlier_backup = super::files::is_sqlite_file(target)
+            && super::files::base_uuid_of(target) == Some(self.base_uuid()?);
+        let protected = self.protected_paths();
+        if is_earlier_backup {
+            // Still never the base or its team file, which hold this base's UUID too.
+            let resolved = super::files::resolved(target);
+            if protected
+                .iter()
+                .any(|p| super::files::resolved(p) == resolved)
+            {
+                return Err(StoreError::WouldOverwriteDatabase(target.to_path_buf()));
+            }
+        } else if target.exists() {
+            super::files::check_not_a_database(target, &protected)?;
+            return Err(StoreError::WouldOverwriteFile(target.to_path_buf()));
+        } else {
+            super::files::check_not_a_database(target, &protected)?;
         }
         copy_base(&self.conn, target)
     }

@@ -158,7 +158,7 @@ impl Store {
         };
         card.segments = segments_of(&facts, now, &self.settings);
         card.spent_12m_minor = self.conn.query_row(
-            "SELECT coalesce(sum(amount_minor), 0) FROM orders
+            "SELECT CAST(total(amount_minor) AS INTEGER) FROM orders
              WHERE client_id = ?1 AND deleted = 0 AND status != 'cancelled' AND ordered_at >= ?2",
             rusqlite::params![id, (now - Duration::days(365)).timestamp_millis()],
             |r| r.get(0),

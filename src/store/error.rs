@@ -41,6 +41,9 @@ pub enum StoreError {
     /// Every field that failed its check, each with its value.
     #[error("{}", .0.iter().map(|e| format!("{}: {}", e.field.label(), e.message)).collect::<Vec<_>>().join("\n"))]
     Fields(Vec<FieldError>),
+    /// A text longer than a person writes, refused with its field.
+    #[error("{}: {}", column_label(.field), .message)]
+    TooLong { field: String, message: String },
     #[error("{}", tr_value("error.required", .0))]
     Required(String),
     #[error("{}", tr("error.already_archived"))]
@@ -71,6 +74,23 @@ pub enum StoreError {
     NotADatabase(PathBuf),
     #[error("{}", tr_value("error.read_only", .0.display()))]
     ReadOnly(PathBuf),
+    /// A file that cannot be written, and what the system says about it (an
+    /// immutable file, no permission, a read-only disk).
+    #[error("{}", trf("error.cannot_write", &[("file", &.0.display()), ("reason", .1)]))]
+    CannotWrite(PathBuf, String),
+    /// SQLite's "disk I/O error" before its file is known; [`StoreError::at_path`]
+    /// tells a full disk apart.
+    #[error("{}", tr_value("error.database", .0))]
+    DiskIo(String),
+    /// A folder where a file was expected (`--db ~/Documents`).
+    #[error("{}", tr_value("error.is_a_folder", .0.display()))]
+    IsAFolder(PathBuf),
+    /// An output file that is a database: an export or a backup never replaces one.
+    #[error("{}", tr_value("error.would_overwrite_database", .0.display()))]
+    WouldOverwriteDatabase(PathBuf),
+    /// A backup over a file that is not an earlier backup of this base.
+    #[error("{}", tr_value("error.would_overwrite_file", .0.display()))]
+    WouldOverwriteFile(PathBuf),
     /// The write lock stayed taken for the whole busy timeout.
     #[error("{}", trf("error.busy", &[("seconds", &super::waited_seconds())]))]
     Busy,
@@ -104,6 +124,7 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::NotADatabase(PathBuf::new())
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
+            Some(ErrorCode::SystemIoFailure) => StoreError::DiskIo(err.to_string()),
             _ => StoreError::Database(err.to_string()),
         }
     }
@@ -111,7 +132,10 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<std::io::Error> for StoreError {
     fn from(err: std::io::Error) -> Self {
-        StoreError::Io(err.to_string())
+        if err.kind() == std::io::ErrorKind::StorageFull {
+            return StoreError::DiskFull;
+        }
+        StoreError::Io(crate::i18n::os_error(&err))
     }
 }
 
@@ -132,8 +156,23 @@ impl StoreError {
             StoreError::NotADatabase(p) if p.as_os_str().is_empty() => {
                 StoreError::NotADatabase(path.to_path_buf())
             }
-            StoreError::ReadOnly(p) if p.as_os_str().is_empty() => {
-                StoreError::ReadOnly(path.to_path_buf())
+            StoreError::ReadOnly(p) => {
+                let file = if p.as_os_str().is_empty() {
+                    path.to_path_buf()
+                } else {
+                    p
+                };
+                match why_not_writable(&file) {
+                    Some(reason) => StoreError::CannotWrite(file, reason),
+                    None => StoreError::ReadOnly(file),
+                }
+            }
+            StoreError::DiskIo(message) => {
+                if disk_is_full(path) {
+                    StoreError::DiskFull
+                } else {
+                    StoreError::Io(format!("{}: {message}", path.display()))
+                }
             }
             StoreError::OtherBase(p) if p.as_os_str().is_empty() => {
                 StoreError::OtherBase(path.to_path_buf())
@@ -142,12 +181,59 @@ impl StoreError {
         }
     }
 
+    /// A file error with the file it happened to: `base.db: permission denied`.
+    pub fn io_at(path: &std::path::Path, err: &std::io::Error) -> StoreError {
+        if err.kind() == std::io::ErrorKind::StorageFull {
+            return StoreError::DiskFull;
+        }
+        StoreError::Io(format!(
+            "{}: {}",
+            path.display(),
+            crate::i18n::os_error(err)
+        ))
+    }
+
     pub fn bad_value(field: &str, value: &str, expected: impl Into<String>) -> StoreError {
         StoreError::BadValue {
             field: field.to_string(),
             value: value.to_string(),
             expected: expected.into(),
         }
+    }
+}
+
+/// What the system says when `path` (or, for a file not made yet, its folder) is
+/// opened for writing: an immutable file, no permission, a read-only disk.
+fn why_not_writable(path: &std::path::Path) -> Option<String> {
+    let target = if path.exists() {
+        std::fs::OpenOptions::new().append(true).open(path).err()
+    } else {
+        let probe = super::paths::folder_of(path).join(".clientbook-write-probe");
+        let made = std::fs::File::create(&probe);
+        let _ = std::fs::remove_file(&probe);
+        made.err()
+    };
+    target.map(|e| crate::i18n::os_error(&e))
+}
+
+/// Whether the disk holding `path` has no room left: SQLite reports a write that
+/// found no space while it makes a file as a plain I/O error. Probed by writing a
+/// page-sized file beside it.
+fn disk_is_full(path: &std::path::Path) -> bool {
+    use std::io::Write;
+    let probe = super::paths::folder_of(path).join(".clientbook-space-probe");
+    let written = std::fs::File::create(&probe)
+        .and_then(|mut f| f.write_all(&[0u8; 8192]).and_then(|()| f.sync_all()));
+    let _ = std::fs::remove_file(&probe);
+    matches!(written, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
+/// A column's name as the forms call it, else the column itself.
+fn column_label(column: &str) -> String {
+    let key = format!("field.{column}");
+    match tr(&key) {
+        text if text == key => column.to_string(),
+        text => text,
     }
 }
 

@@ -155,7 +155,7 @@ pub(crate) fn refresh_client_facts(
 
     let (orders_count, total_spent, last_order_at): (i64, i64, Option<i64>) = conn
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(amount_minor), 0), max(ordered_at) FROM orders
+            "SELECT count(*), CAST(total(amount_minor) AS INTEGER), max(ordered_at) FROM orders
              WHERE client_id = ?1 AND deleted = 0 AND status != 'cancelled'",
         )?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

@@ -13,6 +13,7 @@ pub mod dupes;
 pub mod error;
 pub mod export;
 mod facts;
+pub(crate) mod files;
 pub mod follow_up;
 pub mod holder;
 pub mod import;
@@ -82,6 +83,9 @@ impl Store {
 
     /// Opens the database as a given device (tests and tools that simulate several).
     pub fn open_as_device(path: &Path, device: &str) -> StoreResult<Store> {
+        if path.is_dir() {
+            return Err(StoreError::IsAFolder(path.to_path_buf()));
+        }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
@@ -152,6 +156,24 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The files no output of this base may replace: the base itself and, when it is
+    /// a replica, its team file.
+    pub(crate) fn protected_paths(&self) -> Vec<PathBuf> {
+        let mut paths = vec![self.path.clone()];
+        paths.extend(self.team.clone());
+        paths
+    }
+
+    /// Writes a file for the user (an export) whole, never over a database.
+    pub fn write_user_file<T>(
+        &self,
+        target: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        files::check_not_a_database(target, &self.protected_paths())?;
+        files::write_whole(target, write)
     }
 
     pub fn device(&self) -> &str {
@@ -240,10 +262,19 @@ impl Store {
         actor: Option<&Viewer>,
         work: impl FnOnce(&mut Writer<'_>) -> StoreResult<(T, bool)>,
     ) -> StoreResult<T> {
+        let path = self.path.clone();
+        self.write_in_transaction(actor, work)
+            .map_err(|e| e.at_path(&path))
+    }
+
+    fn write_in_transaction<T>(
+        &mut self,
+        actor: Option<&Viewer>,
+        work: impl FnOnce(&mut Writer<'_>) -> StoreResult<(T, bool)>,
+    ) -> StoreResult<T> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::from(e).at_path(&self.path))?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Declared after the transaction, so dropped before it on every early return:
         // the note goes while the lock is still held.
         let note = holder::WriterNote::leave(&self.path, actor.map(|v| v.login.as_str()));

@@ -20,7 +20,7 @@ pub fn data_dir() -> StoreResult<PathBuf> {
     }
     project_dirs()
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| StoreError::Io("no home directory".into()))
+        .ok_or_else(|| StoreError::Io(crate::i18n::tr("error.no_home")))
 }
 
 /// The platform config directory, or `CLIENTBOOK_CONFIG_DIR`.
@@ -30,7 +30,7 @@ pub fn config_dir() -> StoreResult<PathBuf> {
     }
     project_dirs()
         .map(|d| d.config_dir().to_path_buf())
-        .ok_or_else(|| StoreError::Io("no home directory".into()))
+        .ok_or_else(|| StoreError::Io(crate::i18n::tr("error.no_home")))
 }
 
 /// The folder a file is in (`.` for a bare file name).

@@ -223,12 +223,15 @@ impl Parts {
         self.leads += other.leads;
         self.converted += other.converted;
         self.orders.orders += other.orders.orders;
-        self.orders.revenue_minor += other.orders.revenue_minor;
+        self.orders.revenue_minor = self
+            .orders
+            .revenue_minor
+            .saturating_add(other.orders.revenue_minor);
         self.orders.items += other.orders.items;
         self.orders.previous_buyers += other.orders.previous_buyers;
         self.orders.retained += other.orders.retained;
         self.buyers.0 += other.buyers.0;
-        self.buyers.1 += other.buyers.1;
+        self.buyers.1 = self.buyers.1.saturating_add(other.buyers.1);
         self.nps.0 += other.nps.0;
         self.nps.1 += other.nps.1;
         self.nps.2 += other.nps.2;
@@ -463,12 +466,11 @@ impl Store {
                 .or_insert_with(|| empty(&group.source));
             row.leads += group.leads;
             row.converted += group.converted;
-            row.revenue_minor += group.revenue_minor;
+            row.revenue_minor = row.revenue_minor.saturating_add(group.revenue_minor);
         }
         for (source, cost) in &costs {
-            rows.entry(source.clone())
-                .or_insert_with(|| empty(source))
-                .cost_minor += cost;
+            let row = rows.entry(source.clone()).or_insert_with(|| empty(source));
+            row.cost_minor = row.cost_minor.saturating_add(*cost);
         }
         let mut sources: Vec<SourceRow> = rows
             .into_values()

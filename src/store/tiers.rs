@@ -25,7 +25,7 @@ pub(crate) fn refresh_tier(
 ) -> StoreResult<()> {
     let spent: i64 = conn
         .prepare_cached(
-            "SELECT coalesce(sum(amount_minor), 0) FROM orders
+            "SELECT CAST(total(amount_minor) AS INTEGER) FROM orders
              WHERE client_id = ?1 AND deleted = 0 AND status != 'cancelled' AND ordered_at >= ?2",
         )?
         .query_row(params![client_id, window_start(now)], |r| r.get(0))?;
@@ -84,7 +84,7 @@ pub(crate) fn recompute_tiers(
     let (first, last) = ids.unwrap_or((i64::MIN, i64::MAX));
     conn.execute(
         "UPDATE clients SET spent_12m_minor = (
-             SELECT coalesce(sum(amount_minor), 0) FROM orders o
+             SELECT CAST(total(amount_minor) AS INTEGER) FROM orders o
              WHERE o.client_id = clients.id AND o.deleted = 0 AND o.status != 'cancelled'
                AND o.ordered_at >= ?1)
          WHERE id BETWEEN ?2 AND ?3",

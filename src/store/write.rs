@@ -7,6 +7,7 @@ use super::error::{StoreError, StoreResult};
 use super::facts;
 use crate::domain::hlc::Hlc;
 use crate::domain::settings::Settings;
+use crate::domain::text::{MAX_LINE_CHARS, MAX_TEXT_CHARS};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
@@ -269,6 +270,9 @@ pub(crate) struct Writer<'a> {
     /// new orders (client, order UUID, when ordered).
     new_clients: Vec<i64>,
     new_orders: Vec<(i64, String, i64)>,
+    /// A client was forgotten (here or by a merge): files outside the base that may
+    /// hold it are swept after (see `local_state.forgets`).
+    forgot: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -298,6 +302,7 @@ impl<'a> Writer<'a> {
             queue: bulk::Queue::default(),
             new_clients: Vec::new(),
             new_orders: Vec::new(),
+            forgot: false,
         })
     }
 
@@ -374,6 +379,8 @@ impl<'a> Writer<'a> {
         derived: &Fields<'_>,
     ) -> StoreResult<i64> {
         check_columns(entity, fields)?;
+        let settled = settle_texts(entity, fields)?;
+        let fields: &Fields<'_> = settled.as_deref().unwrap_or(fields);
         let mut names: Vec<&str> = vec!["uuid", "updated_at"];
         let mut values: Vec<Value> =
             vec![Value::Text(uuid.to_string()), Value::Integer(self.now_ms)];
@@ -404,6 +411,8 @@ impl<'a> Writer<'a> {
     /// Returns whether anything changed.
     pub fn update(&mut self, entity: Entity, id: i64, fields: &Fields<'_>) -> StoreResult<bool> {
         check_columns(entity, fields)?;
+        let settled = settle_texts(entity, fields)?;
+        let fields: &Fields<'_> = settled.as_deref().unwrap_or(fields);
         let columns: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
         let current: Vec<Value> = self
             .tx
@@ -570,6 +579,7 @@ impl<'a> Writer<'a> {
         fields: &Fields<'_>,
     ) -> StoreResult<()> {
         self.clock = self.clock.tick(crate::domain::hlc::wall_ms());
+        self.forgot |= op == Op::Forget;
         let fields = self.log_fields(entity, fields)?;
         self.tx
             .prepare_cached(
@@ -617,6 +627,13 @@ impl<'a> Writer<'a> {
                 std::mem::take(&mut self.new_orders),
             );
             super::follow_up::on_change(&mut self, &clients, &orders)?;
+        }
+        if self.forgot {
+            self.tx.execute(
+                "INSERT INTO local_state (key, value) VALUES ('forgets', '1')
+                 ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                [],
+            )?;
         }
         if let Some((next_seq, _)) = &self.numbering {
             self.tx.execute(
@@ -668,6 +685,77 @@ fn check_columns(entity: Entity, fields: &Fields<'_>) -> StoreResult<()> {
         Some((name, _)) => Err(StoreError::UnknownField(name.to_string())),
         None => Ok(()),
     }
+}
+
+/// Columns whose text keeps its line breaks (up to [`MAX_TEXT_CHARS`]); every other
+/// text a person types is one line of at most [`MAX_LINE_CHARS`].
+const MULTILINE_COLUMNS: [(Entity, &str); 4] = [
+    (Entity::Client, "notes"),
+    (Entity::Client, "archive_note"),
+    (Entity::Interaction, "summary"),
+    (Entity::Consent, "note"),
+];
+
+/// What the base will hold of the texts of a change: never a control character (an
+/// escape sequence stored in a name would reach every terminal that prints it), line
+/// breaks only where text has lines, and no text longer than a person writes. The
+/// forms and `client add` check lengths first, with the field's name; this is the
+/// floor under every way into the base (import, the log, a merge of an old device).
+fn settle_texts(
+    entity: Entity,
+    fields: &Fields<'_>,
+) -> StoreResult<Option<Vec<(&'static str, Value)>>> {
+    // Values made by the program itself, not typed: JSON of a clash, a setting.
+    if matches!(entity, Entity::Conflict | Entity::Setting) {
+        return Ok(None);
+    }
+    let needs_work = fields.iter().any(|(name, value)| match value {
+        Value::Text(t) => {
+            t.chars().any(char::is_control)
+                || t.len() > MAX_LINE_CHARS && !(entity == Entity::Segment && *name == "filter")
+        }
+        _ => false,
+    });
+    if !needs_work {
+        return Ok(None);
+    }
+    let mut settled = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        let column = entity
+            .columns()
+            .iter()
+            .copied()
+            .find(|c| c == name)
+            .ok_or_else(|| StoreError::UnknownField(name.to_string()))?;
+        let Value::Text(text) = value else {
+            settled.push((column, value.clone()));
+            continue;
+        };
+        let multiline = MULTILINE_COLUMNS.contains(&(entity, column));
+        let clean: String = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' if multiline => Some('\n'),
+                '\n' | '\t' | '\r' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        let limit = if multiline {
+            MAX_TEXT_CHARS
+        } else {
+            MAX_LINE_CHARS
+        };
+        let exempt = entity == Entity::Segment && column == "filter";
+        if !exempt && clean.chars().count() > limit {
+            return Err(StoreError::TooLong {
+                field: column.to_string(),
+                message: crate::domain::fields::too_long(&clean, limit),
+            });
+        }
+        settled.push((column, Value::Text(clean)));
+    }
+    Ok(Some(settled))
 }
 
 /// A logged value back as a column value (references are resolved by the caller).

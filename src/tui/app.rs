@@ -300,6 +300,13 @@ impl App {
                 self.list.selected = same
                     .unwrap_or(self.list.selected)
                     .min(self.list.rows.len().saturating_sub(1));
+                // The client shown gone from the list (archived, merged, an import
+                // reordered it): the card follows the row now selected.
+                let shown = self.card.as_ref().map(|c| c.number.as_str());
+                let selected = self.selected_row().map(|r| r.number.as_str());
+                if self.focus == Pane::List && shown != selected {
+                    self.card_stale = true;
+                }
                 // Counted when the keys stop (`settle`): a count is the slowest query
                 // of the list and nobody reads it between two keystrokes.
                 self.list.total = None;
@@ -399,6 +406,18 @@ impl App {
         }
     }
 
+    /// While Today has the focus, the card is the selected line's client: the next key
+    /// acts on that line, so the card must show it at once, never the one before.
+    fn card_follows_today(&mut self, store: &Store) {
+        if self.focus != Pane::Today {
+            return;
+        }
+        let shown = self.card.as_ref().map(|c| c.number.clone());
+        if self.card_number() != shown {
+            self.reload_card(store);
+        }
+    }
+
     pub fn reload_card(&mut self, store: &Store) {
         self.card_stale = false;
         self.card = match self.card_number() {
@@ -415,11 +434,33 @@ impl App {
     }
 
     pub fn reload_today(&mut self, store: &Store) {
+        // The line selected before: the same client stays selected (on the same
+        // contact or in the same section if it is there twice); a client that left
+        // Today gives its place to the next line.
+        let before = self.today_entries().get(self.today.selected).cloned();
         match store.today_for(&self.viewer, self.today.date) {
             Ok(today) => {
                 self.today.today = today;
-                let count = self.today_entries().len();
-                self.today.selected = self.today.selected.min(count.saturating_sub(1));
+                let entries = self.today_entries();
+                let same = before.and_then(|was| {
+                    let of_client = |e: &&TodayEntry| e.client.number == was.client.number;
+                    let rank = |e: &TodayEntry| {
+                        (
+                            e.contact_uuid.is_some() && e.contact_uuid == was.contact_uuid,
+                            e.section == was.section,
+                        )
+                    };
+                    entries
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| of_client(e))
+                        .max_by_key(|(i, e)| (rank(e), std::cmp::Reverse(*i)))
+                        .map(|(i, _)| i)
+                });
+                self.today.selected = same
+                    .unwrap_or(self.today.selected)
+                    .min(entries.len().saturating_sub(1));
+                self.card_follows_today(store);
             }
             Err(e) => self.fail(e),
         }
@@ -571,6 +612,12 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
     if let Some(modal) = app.modal.take() {
         app.modal = super::modal::update_modal(app, modal, action, store);
         return;
+    }
+    // A key that acts on a client acts on the one highlighted: a card not read yet
+    // (the keys came faster than `settle`) is read first, so the dialog, the card and
+    // the highlight all name one client.
+    if app.card_stale && acts_on_client(&action) {
+        app.reload_card(store);
     }
     if app.list.searching {
         match action {
@@ -772,6 +819,17 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::Conflicts(_)
         | Action::Synced(_) => {}
     }
+}
+
+fn acts_on_client(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::LogContact
+            | Action::EditClient
+            | Action::OpenEntry(_)
+            | Action::Archive
+            | Action::Reschedule(_)
+    )
 }
 
 fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut Store) {

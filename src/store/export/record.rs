@@ -120,7 +120,7 @@ impl ExportClient {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        vec![
+        let cells = vec![
             self.number.clone(),
             self.kind.clone(),
             text(&self.last_name),
@@ -148,7 +148,14 @@ impl ExportClient {
             orders,
             text(&self.consent_processing),
             text(&self.consent_marketing),
-        ]
+        ];
+        cells
+            .into_iter()
+            .map(|cell| {
+                let cell = crate::domain::text::printable(&cell);
+                crate::domain::text::spreadsheet_safe(&cell).into_owned()
+            })
+            .collect()
     }
 }
 

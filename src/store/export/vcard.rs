@@ -6,7 +6,7 @@ use super::ExportClient;
 /// Escapes a text value (or one component of a structured value).
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
+    for c in crate::domain::text::printable(value).chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             ',' => out.push_str("\\,"),

@@ -153,8 +153,7 @@ pub fn create(
     let spent_12m: i64 = counted
         .clone()
         .filter(|o| o.at_ms >= year_ago)
-        .map(|o| o.amount_minor)
-        .sum();
+        .fold(0i64, |sum, o| sum.saturating_add(o.amount_minor));
     let person = [last, first, patronymic]
         .into_iter()
         .flatten()
@@ -175,7 +174,9 @@ pub fn create(
         ("orders_count", int(counted.clone().count() as i64)),
         (
             "total_spent_minor",
-            int(counted.clone().map(|o| o.amount_minor).sum()),
+            int(counted
+                .clone()
+                .fold(0i64, |sum, o| sum.saturating_add(o.amount_minor))),
         ),
         ("last_order_at", opt_int(counted.map(|o| o.at_ms).max())),
         ("last_contact_at", opt_int(row.last_contact_at)),

@@ -17,6 +17,7 @@ mod managers;
 mod plan;
 pub mod read;
 pub mod rows;
+mod workbook;
 
 pub use headers::{Column, Target};
 pub use plan::{DuplicateLine, OnDuplicate, Outcome};
@@ -134,10 +135,16 @@ impl Store {
         let (mut rows, format) = read::open(path).map_err(unreadable)?;
         let mut report = ImportReport {
             file: file.clone(),
-            format: Some(format),
             dry_run: options.dry_run,
             ..ImportReport::default()
         };
+        if let Some(line) = format.damaged_line {
+            report.warnings.push(trf(
+                "import.damaged_byte",
+                &[("file", &file), ("line", &line)],
+            ));
+        }
+        report.format = Some(format);
         // The header row: the first of the first few rows with two known headers.
         let mut headers = None;
         for _ in 0..HEADER_SEARCH_ROWS {

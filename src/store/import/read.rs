@@ -3,19 +3,29 @@
 //! UTF-16 with BOM, or Windows-1251), or a workbook (XLSX, XLS, ODS) through calamine.
 //! Every row keeps the line number a person sees in their editor.
 
-use calamine::{Data, Reader};
+use super::workbook;
+use crate::i18n::{os_error, trf};
 use csv::StringRecord;
 use std::path::Path;
 
 /// Why a file could not be read at all (as opposed to a bad row).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{0}")]
+    #[error("{}", os_error(.0))]
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Csv(#[from] csv::Error),
     #[error("{0}")]
     Workbook(String),
+    /// A part of a workbook that unpacks to more than any real sheet does.
+    #[error("{}", trf("import.workbook_too_large", &[("part", .what), ("mib", &(.bytes >> 20))]))]
+    TooLarge { what: String, bytes: u64 },
+    /// A quoted value that never ends would make the rest of the file one value.
+    #[error("{}", trf("import.unclosed_quote", &[("line", .line)]))]
+    UnclosedQuote { line: u64 },
+    /// A cell past XFD1048576, which no spreadsheet program writes.
+    #[error("{}", trf("import.beyond_sheet", &[("cell", .cell)]))]
+    BeyondSheet { cell: String },
 }
 
 /// The text encodings a spreadsheet arrives in.
@@ -37,8 +47,17 @@ impl Encoding {
 }
 
 /// Decodes the bytes of a text file: a BOM decides; else UTF-8 if the bytes are valid
-/// UTF-8, else Windows-1251 (what Excel on a Russian Windows saves "CSV" as).
+/// UTF-8, else Windows-1251 (what Excel on a Russian Windows saves "CSV" as) — unless
+/// the bytes are UTF-8 but for a few damaged ones, which are replaced by `�` (the
+/// line of the first is returned), rather than reading the whole file as Windows-1251.
 pub fn decode(bytes: Vec<u8>) -> (String, Encoding) {
+    let (text, encoding, _) = decode_with_damage(bytes);
+    (text, encoding)
+}
+
+/// [`decode`], and the line of the first byte that is not UTF-8 in an otherwise
+/// UTF-8 file.
+pub fn decode_with_damage(bytes: Vec<u8>) -> (String, Encoding, Option<u64>) {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         let kind = if encoding == encoding_rs::UTF_8 {
@@ -46,15 +65,75 @@ pub fn decode(bytes: Vec<u8>) -> (String, Encoding) {
         } else {
             Encoding::Utf16
         };
-        return (text.into_owned(), kind);
+        return (text.into_owned(), kind, None);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (text, Encoding::Utf8),
+        Ok(text) => (text, Encoding::Utf8, None),
         Err(err) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(err.as_bytes());
-            (text.into_owned(), Encoding::Windows1251)
+            let bytes = err.into_bytes();
+            if let Some(first_bad) = mostly_utf8(&bytes) {
+                let line = 1 + bytes[..first_bad].iter().filter(|b| **b == b'\n').count() as u64;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                return (text, Encoding::Utf8, Some(line));
+            }
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+            (text.into_owned(), Encoding::Windows1251, None)
         }
     }
+}
+
+/// Whether invalid bytes are rare damage in UTF-8 text (many well-formed multi-byte
+/// characters, few bad bytes), rather than a single-byte encoding, where every
+/// letter outside ASCII is invalid UTF-8. Returns the offset of the first bad byte.
+fn mostly_utf8(bytes: &[u8]) -> Option<usize> {
+    let (mut good, mut bad, mut first_bad) = (0usize, 0usize, None);
+    let mut rest = bytes;
+    let mut offset = 0;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                good += valid.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let valid = &rest[..e.valid_up_to()];
+                // Safe: `valid_up_to` bytes are UTF-8.
+                good += std::str::from_utf8(valid)
+                    .map(|v| v.chars().filter(|c| !c.is_ascii()).count())
+                    .unwrap_or(0);
+                bad += 1;
+                first_bad.get_or_insert(offset + e.valid_up_to());
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+                offset += skip;
+                rest = &rest[skip..];
+            }
+        }
+    }
+    (good >= 10 * bad).then_some(first_bad).flatten()
+}
+
+/// The line where a quoted value opens that the file never closes (RFC 4180: a
+/// quote opens a value only at its start; `""` inside is a quote).
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
+    let delimiter = delimiter as char;
+    let (mut line, mut opened_at) = (1u64, None);
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (opened_at, c) {
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (Some(_), '"') => opened_at = None,
+            (None, '"') if at_field_start => opened_at = Some(line),
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+        }
+        at_field_start = opened_at.is_none() && (c == delimiter || c == '\n');
+    }
+    opened_at
 }
 
 /// The delimiter of a CSV text: the one of `;`, tab and `,` that splits the first
@@ -96,7 +175,7 @@ pub enum Rows {
         record: StringRecord,
     },
     Sheet {
-        rows: std::vec::IntoIter<(u64, StringRecord)>,
+        rows: std::sync::mpsc::Receiver<workbook::SheetRow>,
         record: StringRecord,
     },
 }
@@ -108,6 +187,10 @@ pub struct FileFormat {
     pub kind: String,
     pub encoding: Option<Encoding>,
     pub delimiter: Option<String>,
+    /// The line of the first byte of an otherwise UTF-8 file that is not UTF-8 (it
+    /// was read as `�`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub damaged_line: Option<u64>,
 }
 
 /// Opens a file by its extension: a workbook, or else delimited text.
@@ -117,20 +200,24 @@ pub fn open(path: &Path) -> Result<(Rows, FileFormat), ReadError> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
-        let rows = read_workbook(path)?;
+        let rows = workbook::rows(path)?;
         let format = FileFormat {
             kind: extension,
+            damaged_line: None,
             encoding: None,
             delimiter: None,
         };
         let rows = Rows::Sheet {
-            rows: rows.into_iter(),
+            rows,
             record: StringRecord::new(),
         };
         return Ok((rows, format));
     }
-    let (text, encoding) = decode(std::fs::read(path)?);
+    let (text, encoding, damaged) = decode_with_damage(std::fs::read(path)?);
     let delimiter = detect_delimiter(&text);
+    if let Some(line) = unclosed_quote(&text, delimiter) {
+        return Err(ReadError::UnclosedQuote { line });
+    }
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -138,6 +225,7 @@ pub fn open(path: &Path) -> Result<(Rows, FileFormat), ReadError> {
         .from_reader(std::io::Cursor::new(text.into_bytes()));
     let format = FileFormat {
         kind: if delimiter == b'\t' { "tsv" } else { "csv" }.into(),
+        damaged_line: damaged,
         encoding: Some(encoding),
         delimiter: Some(match delimiter {
             b'\t' => "tab".into(),
@@ -165,67 +253,14 @@ impl Rows {
                 Ok(false) => None,
                 Err(err) => Some(Err(err.into())),
             },
-            Rows::Sheet { rows, record } => rows.next().map(|(line, next)| {
-                *record = next;
-                Ok((line, &*record))
-            }),
-        }
-    }
-}
-
-/// The first sheet with data, as text: dates as `YYYY-MM-DD`, whole numbers without
-/// a decimal point (a phone typed as a number is `79161234567`, not `7.9e10`).
-fn read_workbook(path: &Path) -> Result<Vec<(u64, StringRecord)>, ReadError> {
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| ReadError::Workbook(e.to_string()))?;
-    let names = book.sheet_names().to_vec();
-    for name in names {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ReadError::Workbook(e.to_string()))?;
-        if range.is_empty() {
-            continue;
-        }
-        let first_row = range.start().map_or(0, |(row, _)| row as u64);
-        let first_col = range.start().map_or(0, |(_, col)| col as usize);
-        return Ok(range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let mut record = StringRecord::new();
-                // Keep the sheet's columns where they are, even if A is empty.
-                for _ in 0..first_col {
-                    record.push_field("");
+            Rows::Sheet { rows, record } => match rows.recv().ok()? {
+                Ok((line, next)) => {
+                    *record = next;
+                    Some(Ok((line, &*record)))
                 }
-                for cell in cells {
-                    record.push_field(&cell_text(cell));
-                }
-                (first_row + i as u64 + 1, record)
-            })
-            .collect());
-    }
-    Ok(Vec::new())
-}
-
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) if d.is_datetime() => {
-            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
-            if (h, mi, sec) == (0, 0, 0) {
-                format!("{y:04}-{mo:02}-{day:02}")
-            } else {
-                format!("{y:04}-{mo:02}-{day:02}T{h:02}:{mi:02}:{sec:02}")
-            }
+                Err(e) => Some(Err(e)),
+            },
         }
-        Data::DateTime(d) => d.as_f64().to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -248,6 +283,32 @@ mod tests {
             decode(cp1251.into_owned()),
             (text.to_string(), Encoding::Windows1251)
         );
+    }
+
+    #[test]
+    fn a_damaged_byte_does_not_make_a_utf8_file_windows_1251() {
+        let mut bytes = "ФИО;Город\nИванов Иван;Москва\nПетров Пётр;"
+            .as_bytes()
+            .to_vec();
+        bytes.push(0xFF);
+        bytes.extend_from_slice("Тверь\n".as_bytes());
+        let (text, encoding, damaged) = decode_with_damage(bytes);
+        assert_eq!(encoding, Encoding::Utf8);
+        assert_eq!(damaged, Some(3));
+        assert!(text.contains("Петров Пётр;\u{fffd}Тверь"));
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("ФИО;Город\nИванов Иван;Москва\n");
+        assert_eq!(
+            decode_with_damage(cp1251.into_owned()).1,
+            Encoding::Windows1251
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote("a,b\n1,\"x\n2,y\n3,z\n", b','), Some(2));
+        assert_eq!(unclosed_quote("a,b\n\"1\"\"2\",\"x\ny\"\n", b','), None);
+        // A quote inside an unquoted value is a character, not an opening.
+        assert_eq!(unclosed_quote("a;b\nдюйм 5\";x\n", b';'), None);
     }
 
     #[test]

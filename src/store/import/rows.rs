@@ -123,7 +123,8 @@ impl<'c> RowReader<'c> {
             let Some(target) = column.target else {
                 continue;
             };
-            let raw = record.get(column.index).unwrap_or("");
+            let raw =
+                crate::domain::text::spreadsheet_unescape(record.get(column.index).unwrap_or(""));
             if raw.trim().is_empty() {
                 continue;
             }
@@ -305,7 +306,11 @@ pub fn parse_orders(raw: &str, today: NaiveDate) -> Result<Vec<OrderIn>, String>
             status: OrderStatus::Completed,
         };
         for word in words {
-            if let Some(n) = word.strip_prefix('x').and_then(|n| n.parse::<i64>().ok()) {
+            if let Some(n) = word
+                .strip_prefix('x')
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| (1..=crate::domain::money::MAX_ITEMS).contains(n))
+            {
                 order.items = n;
             } else if word.len() == 3 && word.chars().all(|c| c.is_ascii_uppercase()) {
                 order.currency = word.to_string();

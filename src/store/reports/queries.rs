@@ -150,8 +150,8 @@ pub(crate) fn lead_groups(
         &format!(
             " sum(EXISTS (SELECT 1 FROM orders o WHERE o.client_id = c.id AND {COUNTED}
                   AND o.ordered_at < ?)),
-              sum((SELECT coalesce(sum(o.amount_minor), 0) FROM orders o
-                   WHERE o.client_id = c.id AND {COUNTED} AND o.ordered_at >= ? AND o.ordered_at < ?))"
+              CAST(total((SELECT CAST(total(o.amount_minor) AS INTEGER) FROM orders o
+                   WHERE o.client_id = c.id AND {COUNTED} AND o.ordered_at >= ? AND o.ordered_at < ?)) AS INTEGER)"
         ),
         [bounds.end, bounds.start, bounds.end].map(Value::Integer),
     );
@@ -232,8 +232,10 @@ pub(crate) fn order_figures(
         });
         if at >= bounds.start {
             buyers.figures.orders += 1;
-            buyers.figures.revenue_minor += r.get::<_, i64>(3)?;
-            buyers.figures.items += r.get::<_, i64>(4)?;
+            // Saturating: a sum of stored amounts must never fail a report.
+            buyers.figures.revenue_minor =
+                (buyers.figures.revenue_minor).saturating_add(r.get::<_, i64>(3)?);
+            buyers.figures.items = buyers.figures.items.saturating_add(r.get::<_, i64>(4)?);
             buyers.current.insert(client);
         } else {
             buyers.previous.insert(client);
@@ -258,7 +260,7 @@ pub(crate) fn lifetime_value(
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64)>> {
-    let mut all = Sql::new("SELECT m.id, count(*), sum(c.total_spent_minor)");
+    let mut all = Sql::new("SELECT m.id, count(*), CAST(total(c.total_spent_minor) AS INTEGER)");
     all.over_clients(scope, options)
         .push(" AND c.last_order_at IS NOT NULL GROUP BY m.id", []);
     let mut totals: BTreeMap<i64, (i64, i64)> = all
@@ -271,8 +273,8 @@ pub(crate) fn lifetime_value(
         "SELECT m.id,
                 sum(NOT EXISTS (SELECT 1 FROM orders o WHERE o.client_id = c.id AND {COUNTED}
                                   AND o.ordered_at < ?)),
-                sum((SELECT sum(o.amount_minor) FROM orders o WHERE o.client_id = c.id AND {COUNTED}
-                       AND o.ordered_at >= ?))"
+                CAST(total((SELECT total(o.amount_minor) FROM orders o WHERE o.client_id = c.id AND {COUNTED}
+                       AND o.ordered_at >= ?)) AS INTEGER)"
     ));
     later.params.extend([bounds.end; 2].map(Value::Integer));
     later.over_clients(scope, options).push(
@@ -371,7 +373,7 @@ pub(crate) fn months(
     }
     let (month, params) = month_of("o.ordered_at", bounds);
     let mut orders = Sql::new(&format!(
-        "SELECT {month} AS month, count(*), sum(o.amount_minor)"
+        "SELECT {month} AS month, count(*), CAST(total(o.amount_minor) AS INTEGER)"
     ));
     orders.params.extend(params);
     orders
@@ -398,7 +400,7 @@ pub(crate) fn campaign_costs(
 ) -> StoreResult<BTreeMap<Option<String>, i64>> {
     let day = |d: chrono::NaiveDate| Value::Text(d.format("%Y-%m-%d").to_string());
     let sql = Sql {
-        text: "SELECT source, sum(cost_minor) FROM campaigns
+        text: "SELECT source, CAST(total(cost_minor) AS INTEGER) FROM campaigns
                WHERE deleted = 0 AND started_on >= ? AND started_on <= ? GROUP BY source"
             .into(),
         params: vec![day(options.from), day(options.to)],

@@ -74,6 +74,59 @@ pub(crate) fn move_aside(team: &Path, merged: &[PathBuf]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Opens a file that nobody writes any more (a copy moved aside) to read it, taking
+/// no lock and leaving no journal beside it.
+fn open_immutable(path: &Path) -> Option<rusqlite::Connection> {
+    let mut uri = String::from("file:");
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'?' | b'#' | b'%' => uri.push_str(&format!("%{byte:02X}")),
+            other => uri.push(other as char),
+        }
+    }
+    uri.push_str("?immutable=1");
+    rusqlite::Connection::open_with_flags(
+        uri,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()
+}
+
+/// Forget reaches the copies moved aside too: a copy that still holds the personal
+/// data of a client forgotten since (`forgotten`: their UUIDs) is removed — all it
+/// held was merged long ago. Returns how many were removed.
+pub(crate) fn erase_forgotten(team: &Path, forgotten: &[String]) -> StoreResult<usize> {
+    let dir = crate::store::paths::folder_of(team)
+        .join(TEAM_DIR)
+        .join("merged");
+    if forgotten.is_empty() || !dir.is_dir() {
+        return Ok(0);
+    }
+    let uuids = serde_json::to_string(forgotten)?;
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&dir)?.flatten() {
+        let path = entry.path();
+        let holds_them = || -> Option<bool> {
+            let conn = open_immutable(&path)?;
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM clients WHERE forgotten_at IS NULL
+                     AND uuid IN (SELECT value FROM json_each(?1)))",
+                [&uuids],
+                |r| r.get(0),
+            )
+            .ok()
+        };
+        // A file that cannot be read as a base is not ours to judge; left alone.
+        if holds_them() == Some(true) {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -159,8 +159,7 @@ pub(crate) fn checked_copy(
     if let Some(dir) = copy.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::copy(source, copy)
-        .map_err(|e| StoreError::Io(format!("{}: {e}", source.display())))?;
+    std::fs::copy(source, copy).map_err(|e| StoreError::io_at(source, &e))?;
     let checked = (|| -> StoreResult<Connection> {
         let mut conn = Connection::open_with_flags(
             copy,
@@ -285,12 +284,45 @@ impl Store {
         if !team.exists() || merge::is_ahead(&ours, &published_vector) || !merged_copies.is_empty()
         {
             report.went_out = self.changes_beyond(&published_vector)?;
-            report.published = Some(publish::publish(&self.conn, &team)?);
+            report.published = Some(publish::publish(&self.conn, &team, &self.device)?);
             copies::move_aside(&team, &merged_copies)?;
             published_vector = ours;
         }
         self.remember_team(file_stamp(&team), &published_vector)?;
+        self.sweep_forgotten(&team)?;
         Ok(report)
+    }
+
+    /// After a forget (here or merged from another device), the copies moved aside
+    /// in the shared folder lose that client too; done once per new forget.
+    fn sweep_forgotten(&self, team: &Path) -> StoreResult<()> {
+        let counter = |key: &str| -> StoreResult<i64> {
+            Ok(self
+                .conn
+                .query_row(
+                    "SELECT CAST(value AS INTEGER) FROM local_state WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0))
+        };
+        let newest = counter("forgets")?;
+        if counter("forgets_swept")? >= newest {
+            return Ok(());
+        }
+        let forgotten: Vec<String> = self
+            .conn
+            .prepare("SELECT uuid FROM clients WHERE forgotten_at IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        copies::erase_forgotten(team, &forgotten)?;
+        self.conn.execute(
+            "INSERT INTO local_state (key, value) VALUES ('forgets_swept', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [newest.to_string()],
+        )?;
+        Ok(())
     }
 
     /// The team file's stamp and what it held when this replica last synced.
@@ -335,7 +367,7 @@ impl Store {
 
     /// Writes this base as a team file snapshot at `path` (what `sync` publishes).
     pub fn publish_snapshot(&self, path: &Path) -> StoreResult<PublishDone> {
-        publish::publish(&self.conn, path)
+        publish::publish(&self.conn, path, &self.device)
     }
 
     /// How many changes of this base lie beyond `seen`.
@@ -362,6 +394,13 @@ impl Store {
     /// replica of it. A team file of another base is never overwritten.
     pub fn share(&mut self, team: &Path) -> StoreResult<PublishDone> {
         let base = self.base_uuid()?;
+        // Sharing onto the base itself (or its replica) would replace it under its feet.
+        let target = crate::store::files::resolved(team);
+        if target == crate::store::files::resolved(&self.path)
+            || replica_for(team).is_ok_and(|r| crate::store::files::resolved(&r) == target)
+        {
+            return Err(StoreError::WouldOverwriteDatabase(team.to_path_buf()));
+        }
         if team.exists() {
             let probe = self
                 .path
@@ -372,7 +411,7 @@ impl Store {
         }
         let dir = paths::folder_of(team);
         std::fs::create_dir_all(dir.join(TEAM_DIR))?;
-        let done = publish::publish(&self.conn, team)?;
+        let done = publish::publish(&self.conn, team, &self.device)?;
         let replica = replica_for(team)?;
         if !replica.exists() && replica != self.path {
             super::backup::copy_base(&self.conn, &replica)?;

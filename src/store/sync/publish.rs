@@ -6,6 +6,7 @@
 //! search index (each replica builds its own).
 
 use crate::store::error::{StoreError, StoreResult};
+use crate::store::files;
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -18,27 +19,26 @@ pub struct PublishDone {
     pub millis: u64,
 }
 
-/// The temporary name of a snapshot being written: one the sync tool of the folder
-/// leaves alone (Syncthing its own temporary names; Dropbox and Nextcloud `~*.tmp`).
-fn temporary_name(team: &Path) -> PathBuf {
+/// The temporary name of a snapshot being written: one that only this device and
+/// process use (devices sharing one network folder publish at the same moment, and
+/// a shared name let one delete or rename another's half-written file), and that the
+/// folder's sync tool leaves alone (Syncthing its own temporary names; Dropbox and
+/// Nextcloud `~*.tmp`).
+fn temporary_name(team: &Path, device: &str) -> PathBuf {
     let dir = team.parent().unwrap_or(Path::new("."));
-    let name = team
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "base.db".into());
     let syncthing = dir.ancestors().any(|d| d.join(".stfolder").exists());
+    let device: String = device.chars().filter(|c| *c != '-').take(12).collect();
     if syncthing {
-        dir.join(format!(".syncthing.{name}.tmp"))
+        files::private_temporary(team, ".syncthing.", &format!(".{device}.tmp"))
     } else {
-        dir.join(format!("~{name}.clientbook.tmp"))
+        files::private_temporary(team, "~", &format!(".{device}.clientbook.tmp"))
     }
 }
 
-pub(crate) fn publish(conn: &Connection, team: &Path) -> StoreResult<PublishDone> {
+pub(crate) fn publish(conn: &Connection, team: &Path, device: &str) -> StoreResult<PublishDone> {
     let started = Instant::now();
     let dir = crate::store::paths::folder_of(team);
-    let partial = temporary_name(team);
-    let _ = std::fs::remove_file(&partial);
+    let partial = temporary_name(team, device);
     let written = (|| -> StoreResult<()> {
         conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)
             .map_err(|e| match e.sqlite_error_code() {
@@ -64,15 +64,21 @@ pub(crate) fn publish(conn: &Connection, team: &Path) -> StoreResult<PublishDone
              COMMIT;",
         )?;
         let check: String = snapshot.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let local_rows: i64 =
+            snapshot.query_row("SELECT count(*) FROM local_state", [], |r| r.get(0))?;
         drop(snapshot);
         if check != "ok" {
             return Err(StoreError::Database(format!("quick_check: {check}")));
         }
+        // What may reach the folder: one file, no WAL, nothing of this device's own.
+        if !files::is_self_contained(&partial) || local_rows != 0 {
+            return Err(StoreError::Database(
+                "snapshot not self-contained".to_string(),
+            ));
+        }
         std::fs::File::open(&partial)?.sync_all()?;
         std::fs::rename(&partial, team)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        files::sync_folder(dir);
         Ok(())
     })();
     if let Err(e) = written {

@@ -29,6 +29,7 @@ impl Writer<'_> {
 
     /// Appends another device's change to this copy's log, as it was made.
     pub fn replay_log(&mut self, record: &ReplayedRecord<'_>) -> StoreResult<()> {
+        self.forgot |= record.op == "forget";
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (hlc, device_id, actor_id, entity, row_uuid, client_id, op, fields)
