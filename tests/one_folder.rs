@@ -1,0 +1,153 @@
+//! Devices writing at once into one physical folder (the network-share case, SPEC §7):
+//! three devices each add clients as fast as they can while a watcher copies every
+//! file it sees in the folder. Every copy of the team file the watcher ever caught is
+//! a whole, checked, self-contained base with no device's local state; after a last
+//! sync on each device no write is missing anywhere and every device holds the same.
+
+mod common;
+
+use common::team::Team;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const DEVICES: usize = 3;
+const WRITES: usize = 60;
+const RUNS: usize = 5;
+
+/// What a copy of a file in the shared folder must be, if it is a base at all.
+fn check_snapshot(copy: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(copy).map_err(|e| e.to_string())?;
+    if bytes.len() < 100 {
+        return Err(format!("a team file of {} bytes", bytes.len()));
+    }
+    if &bytes[..16] != b"SQLite format 3\0" {
+        return Err("not an SQLite file".into());
+    }
+    if bytes[18] != 1 || bytes[19] != 1 {
+        return Err("published in WAL mode".into());
+    }
+    let conn =
+        rusqlite::Connection::open_with_flags(copy, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| e.to_string())?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if check != "ok" {
+        return Err(format!("quick_check: {check}"));
+    }
+    let local: i64 = conn
+        .query_row("SELECT count(*) FROM local_state", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if local != 0 {
+        return Err(format!("{local} rows of a device's local state"));
+    }
+    Ok(())
+}
+
+/// Copies every file under `dir` it finds, checking each copy of a base, until told
+/// to stop; returns how many copies it checked and what was wrong with any.
+fn watch(dir: &Path, scratch: &Path, stop: &AtomicBool, checked: &AtomicUsize) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut n = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != "base.db" {
+                continue;
+            }
+            n += 1;
+            let copy = scratch.join(format!("seen-{n}.db"));
+            // A file renamed away between listing and copying is no problem.
+            if std::fs::copy(entry.path(), &copy).is_err() {
+                continue;
+            }
+            if let Err(problem) = check_snapshot(&copy) {
+                problems.push(format!("copy {n} of {name}: {problem}"));
+            }
+            checked.fetch_add(1, Ordering::Relaxed);
+            let _ = std::fs::remove_file(&copy);
+        }
+    }
+    problems
+}
+
+#[test]
+fn three_devices_writing_at_once_into_one_folder_lose_nothing_and_tear_nothing() {
+    for run in 0..RUNS {
+        let team = Arc::new(Team::founded());
+        let scratch = tempfile::tempdir().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let checked = Arc::new(AtomicUsize::new(0));
+        let watcher = {
+            let (shared, scratch) = (team.shared(), scratch.path().to_path_buf());
+            let (stop, checked) = (stop.clone(), checked.clone());
+            std::thread::spawn(move || watch(&shared, &scratch, &stop, &checked))
+        };
+        let writers: Vec<_> = (1..=DEVICES)
+            .map(|device| {
+                let team = team.clone();
+                std::thread::spawn(move || {
+                    for i in 0..WRITES {
+                        let name = format!("Устройство{device} Клиент{i:02}");
+                        let out = team.run_on(device, &["client", "add", "--name", &name]);
+                        assert!(
+                            out.ok(),
+                            "run {run}, device {device}, write {i}: {}",
+                            out.stderr
+                        );
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("a writer failed");
+        }
+        stop.store(true, Ordering::Relaxed);
+        let problems = watcher.join().unwrap();
+        assert!(problems.is_empty(), "run {run}: {problems:#?}");
+        assert!(
+            checked.load(Ordering::Relaxed) > 0,
+            "the watcher saw the team file"
+        );
+        // Two rounds: the first brings every device's writes into the team file, the
+        // second brings the team file to every device.
+        for _ in 0..2 {
+            for device in 1..=DEVICES {
+                team.sync(device);
+            }
+        }
+        let hashes: BTreeSet<String> = (1..=DEVICES).map(|d| team.hash(d)).collect();
+        assert_eq!(hashes.len(), 1, "run {run}: the devices differ: {hashes:?}");
+        for device in 1..=DEVICES {
+            let rows = team.json(device, &["client", "list", "--json", "--all"]);
+            let names: BTreeSet<String> = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_string())
+                .collect();
+            for writer in 1..=DEVICES {
+                for i in 0..WRITES {
+                    let name = format!("Устройство{writer} Клиент{i:02}");
+                    assert!(
+                        names.contains(&name),
+                        "run {run}: device {device} lacks {name}"
+                    );
+                }
+            }
+        }
+        // Nothing half-written stays in the folder.
+        let leftovers: Vec<String> = std::fs::read_dir(team.shared())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") || n.contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "run {run}: {leftovers:?}");
+    }
+}
