@@ -622,7 +622,7 @@ struct TinyDisk {
 impl TinyDisk {
     fn mount() -> TinyDisk {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new("mount")
+        let out = Command::new(common::tools::system("mount"))
             .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
             .arg(dir.path())
             .output()

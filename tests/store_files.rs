@@ -131,19 +131,10 @@ fn a_torn_copy_is_reported_with_its_file() {
     );
 }
 
-fn setpriv() -> Option<String> {
-    let out = Command::new("which").arg("setpriv").output().ok()?;
-    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !path.is_empty()).then_some(path)
-}
-
 #[test]
 fn a_read_only_base_is_refused_and_left_as_it_was() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(setpriv) = setpriv() else {
-        eprintln!("setpriv is missing: read-only test skipped");
-        return;
-    };
+    let setpriv = common::tools::system("setpriv");
     let sb = Sandbox::new();
     let path = real_base(&sb);
     let folder = path.parent().unwrap();
@@ -172,10 +163,11 @@ fn a_read_only_base_is_refused_and_left_as_it_was() {
             .args(["--lang", "en", "--as", "boss"])
             .args(args);
         let run: common::Run = cmd.output().unwrap().into();
-        if run.stderr.contains("setpriv:") {
-            eprintln!("setpriv cannot change user here: {}", run.stderr);
-            return;
-        }
+        assert!(
+            !run.stderr.contains("setpriv:"),
+            "setpriv cannot change user here: {}",
+            run.stderr
+        );
         assert!(
             !run.ok() && run.code.is_some(),
             "`{}` on a read-only base should fail",

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod team;
+pub mod tools;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -54,8 +54,16 @@ impl Store {
             return Ok(MergeReport::default());
         }
         let (changes, devices) = unseen_changes(other, &ours)?;
+        // Clients these changes forget: what they wrote of them before comes in already
+        // erased (the other copy scrubbed its log when it forgot them).
+        let doomed: HashSet<String> = changes
+            .iter()
+            .filter(|c| c.op == "forget")
+            .map(|c| c.client.clone().unwrap_or_else(|| c.row_uuid.clone()))
+            .collect();
         let mut report = self.write(None, |w| {
             let mut merge = Merge {
+                doomed: &doomed,
                 device_ids: HashMap::new(),
                 theirs: &theirs,
                 clocks: Clocks::default(),
@@ -110,6 +118,8 @@ fn ensure_device(w: &mut Writer<'_>, uuid: &str, code: &str) -> StoreResult<i64>
 }
 
 struct Merge<'v> {
+    /// Clients forgotten by a change of this merge, by UUID.
+    doomed: &'v HashSet<String>,
     device_ids: HashMap<String, i64>,
     theirs: &'v Vector,
     clocks: Clocks,
@@ -253,6 +263,11 @@ impl Merge<'_> {
             },
             None => false,
         };
+        let client_uuid = match entity {
+            Entity::Client => Some(&change.row_uuid),
+            _ => change.client.as_ref(),
+        };
+        let forgotten = forgotten || client_uuid.is_some_and(|u| self.doomed.contains(u));
         let mut fields = match serde_json::from_str::<Json>(&change.fields) {
             Ok(Json::Object(map)) => map,
             _ => serde_json::Map::new(),

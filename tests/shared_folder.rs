@@ -1,8 +1,9 @@
-//! Devices writing at once into one physical folder (the network-share case, SPEC §7):
-//! three devices each add clients as fast as they can while a watcher copies every
-//! file it sees in the folder. Every copy of the team file the watcher ever caught is
-//! a whole, checked, self-contained base with no device's local state; after a last
-//! sync on each device no write is missing anywhere and every device holds the same.
+//! The shared folder itself (SPEC §7): devices writing at once into one physical
+//! folder (the network-share case) — three devices each add clients as fast as they
+//! can while a watcher copies every file it sees; every copy of the team file it ever
+//! caught is a whole, checked, self-contained base with no device's local state, and
+//! after a last sync no write is missing anywhere. And a forgotten client leaves no
+//! trace in any file under the folder, the copies moved aside included.
 
 mod common;
 
@@ -149,5 +150,71 @@ fn three_devices_writing_at_once_into_one_folder_lose_nothing_and_tear_nothing()
             .filter(|n| n.ends_with(".tmp") || n.contains("partial"))
             .collect();
         assert!(leftovers.is_empty(), "run {run}: {leftovers:?}");
+    }
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_forgotten_client_leaves_no_trace_in_the_folder_nor_in_the_copies_moved_aside() {
+    let team = Team::founded();
+    let phone = "+79035550147";
+    team.on(
+        2,
+        &[
+            "client",
+            "edit",
+            "3",
+            "--phone",
+            phone,
+            "--notes",
+            "Секретная заметка",
+        ],
+    );
+    // A sync tool kept device 2's publish as a conflict copy, which device 1 merges
+    // and moves into .clientbook/merged/.
+    let before = std::fs::read(team.team_file()).unwrap();
+    let copy = team
+        .shared()
+        .join("base.sync-conflict-20261204-101500-ABCDEFG.db");
+    std::fs::rename(team.team_file(), &copy).unwrap();
+    std::fs::write(team.team_file(), &before).unwrap();
+    team.sync(1);
+    assert!(
+        team.shared()
+            .join(".clientbook/merged")
+            .read_dir()
+            .unwrap()
+            .count()
+            > 0
+    );
+    team.on(1, &["client", "forget", "3"]);
+    for device in [2, 3, 1] {
+        team.sync(device);
+    }
+    let digits = phone.trim_start_matches('+');
+    for file in files_under(&team.shared()) {
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(digits) && !text.contains("Секретная заметка"),
+            "{} still holds the forgotten client",
+            file.display()
+        );
     }
 }
