@@ -49,13 +49,14 @@ fn a_migration_first_copies_the_base_it_changes() {
     let sb = Sandbox::new();
     sb.team();
     sb.add_client("alice", &["--name", "Дарья Старая"]);
-    // As a base written by an older version: v4's and v5's additions not yet made.
+    // As a base written by an older version: v4's, v5's and v6's additions not yet made.
     {
         let conn = Connection::open(&sb.db).unwrap();
         conn.execute_batch(
             "DROP INDEX clients_segments; DROP INDEX tags_by_tag; DROP INDEX orders_by_manager;
              DROP INDEX change_log_by_device; DROP INDEX change_log_by_row; DROP TABLE conflicts;
              ALTER TABLE clients DROP COLUMN search_hash;
+             ALTER TABLE segments DROP COLUMN author_id;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -14,10 +14,10 @@ pub enum RulesCommand {
     },
 }
 
-pub fn run(store: &mut Store, _viewer: &Viewer, cmd: RulesCommand) -> anyhow::Result<()> {
+pub fn run(store: &mut Store, viewer: &Viewer, cmd: RulesCommand) -> anyhow::Result<()> {
     match cmd {
         RulesCommand::Run { json } => {
-            let run = store.run_rules_for_day(chrono::Local::now().date_naive(), None, true)?;
+            let run = store.run_rules(viewer)?;
             if json {
                 return print_json(&run);
             }

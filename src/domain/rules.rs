@@ -10,6 +10,12 @@ pub fn may_reassign(role: Role) -> bool {
     role.sees_everyone()
 }
 
+/// What is the team's, not one manager's (its managers, settings, campaigns, demo
+/// data, segments of others): a lead or an admin changes it.
+pub fn may_manage_team(role: Role) -> bool {
+    role.sees_everyone()
+}
+
 /// Rule 3: a prospect with no deal after the limit is surfaced for a decision, unless
 /// a decision ("call back later") put it off past `on`.
 pub fn prospect_needs_decision(

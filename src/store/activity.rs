@@ -3,7 +3,7 @@
 use super::clients::today;
 use super::error::{StoreError, StoreResult};
 use super::write::{int, opt_int, opt_text, text, Entity, Writer};
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use crate::domain::codes::{
     Channel, ConsentForm, ConsentPurpose, Direction, InteractionKind, OrderStatus, Stage,
 };
@@ -219,21 +219,19 @@ impl Store {
     }
 
     fn visible_task(&self, viewer: &Viewer, contact_uuid: &str) -> StoreResult<(i64, i64)> {
-        let found: Option<(i64, i64, i64)> = self
+        let visible = Scope::of(viewer).clients("c");
+        let found: Option<(i64, i64)> = self
             .conn
             .query_row(
-                "SELECT s.id, s.client_id, c.manager_id FROM scheduled_contacts s JOIN clients c ON c.id = s.client_id
-                 WHERE s.uuid = ?1 AND s.deleted = 0 AND s.done_at IS NULL AND c.deleted = 0",
+                &format!(
+                    "SELECT s.id, s.client_id FROM scheduled_contacts s JOIN clients c ON c.id = s.client_id
+                     WHERE s.uuid = ?1 AND s.deleted = 0 AND s.done_at IS NULL AND c.deleted = 0 AND {visible}"
+                ),
                 [contact_uuid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        match found {
-            Some((task, client, manager)) if viewer.sees_everyone() || manager == viewer.id => {
-                Ok((task, client))
-            }
-            _ => Err(StoreError::NoSuchClient(contact_uuid.to_string())),
-        }
+        found.ok_or_else(|| StoreError::NoSuchClient(contact_uuid.to_string()))
     }
 
     /// Rule 3's "call back later": the prospect leaves the time-limit list until `until`,

@@ -39,21 +39,6 @@ pub(crate) fn today() -> chrono::NaiveDate {
 }
 
 impl Store {
-    /// The local id of a client the viewer may see, by its number. A client that is
-    /// someone else's gives the same error as one that does not exist.
-    pub(crate) fn resolve(&self, viewer: &Viewer, number: &str) -> StoreResult<i64> {
-        let number = number.trim().trim_start_matches('#').to_uppercase();
-        let found: Option<(i64, i64)> = self
-            .conn
-            .prepare_cached("SELECT id, manager_id FROM clients WHERE number = ?1 AND deleted = 0")?
-            .query_row([&number], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        match found {
-            Some((id, manager)) if viewer.sees_everyone() || manager == viewer.id => Ok(id),
-            _ => Err(StoreError::NoSuchClient(number)),
-        }
-    }
-
     /// Adds a client and returns its number. `manager` hands it to someone else (leads
     /// and admins only); by default it is the viewer's.
     pub fn add_client(

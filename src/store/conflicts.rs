@@ -4,7 +4,7 @@
 
 use super::error::{StoreError, StoreResult};
 use super::write::{json_to_value, referenced_table, Entity};
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::OptionalExtension;
@@ -28,18 +28,28 @@ pub struct Conflict {
 
 const OPEN_CONFLICTS: &str =
     "SELECT k.uuid, c.number, c.display_name, k.entity, k.field, k.kept_value,
-        k.other_value, m.name, k.other_at, c.manager_id
+        k.other_value, m.name, k.other_at
      FROM conflicts k
      LEFT JOIN clients c ON c.id = k.client_id
      LEFT JOIN managers m ON m.id = k.manager_id
-     WHERE k.resolved_at IS NULL AND k.deleted = 0";
+     WHERE k.resolved_at IS NULL AND k.deleted = 0 AND {visible}";
+
+/// Which conflicts a scope decides: those of its clients; a conflict of no client (a
+/// manager, a setting, a segment) is the team's, for a scope that sees everyone.
+fn visible_conflicts(scope: Scope) -> String {
+    match scope.manager() {
+        Some(_) => format!("k.client_id IS NOT NULL AND {}", scope.clients("c")),
+        None => "1".into(),
+    }
+}
 
 impl Store {
     /// The open conflicts of the clients `viewer` sees, oldest first.
     pub fn open_conflicts(&self, viewer: &Viewer) -> StoreResult<Vec<Conflict>> {
+        let sql = OPEN_CONFLICTS.replace("{visible}", &visible_conflicts(Scope::of(viewer)));
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{OPEN_CONFLICTS} ORDER BY k.other_at, k.uuid"))?;
+            .prepare_cached(&format!("{sql} ORDER BY k.other_at, k.uuid"))?;
         let rows = stmt.query_map([], |r| {
             let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
                 let text: Option<String> = r.get(i)?;
@@ -47,47 +57,31 @@ impl Store {
                     .and_then(|t| serde_json::from_str(&t).ok())
                     .unwrap_or_default())
             };
-            Ok((
-                Conflict {
-                    id: r.get(0)?,
-                    client_number: r.get(1)?,
-                    client_name: r.get(2)?,
-                    entity: r.get(3)?,
-                    field: r.get(4)?,
-                    kept: json(5)?,
-                    other: json(6)?,
-                    other_by: r.get(7)?,
-                    other_at: DateTime::from_timestamp_millis(r.get(8)?).unwrap_or_default(),
-                },
-                r.get::<_, Option<i64>>(9)?,
-            ))
+            Ok(Conflict {
+                id: r.get(0)?,
+                client_number: r.get(1)?,
+                client_name: r.get(2)?,
+                entity: r.get(3)?,
+                field: r.get(4)?,
+                kept: json(5)?,
+                other: json(6)?,
+                other_by: r.get(7)?,
+                other_at: DateTime::from_timestamp_millis(r.get(8)?).unwrap_or_default(),
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (conflict, manager) = row?;
-            if viewer.sees_everyone() || manager == Some(viewer.id) {
-                out.push(conflict);
-            }
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// How many open conflicts `viewer` has to decide (the badge on Today).
     pub fn count_open_conflicts(&self, viewer: &Viewer) -> StoreResult<usize> {
-        let n: i64 = if viewer.sees_everyone() {
-            self.conn.query_row(
-                "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL AND deleted = 0",
-                [],
-                |r| r.get(0),
-            )?
-        } else {
-            self.conn
-                .prepare_cached(
-                    "SELECT count(*) FROM conflicts k JOIN clients c ON c.id = k.client_id
-                     WHERE k.resolved_at IS NULL AND k.deleted = 0 AND c.manager_id = ?1",
-                )?
-                .query_row([viewer.id], |r| r.get(0))?
-        };
+        let visible = visible_conflicts(Scope::of(viewer));
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM conflicts k LEFT JOIN clients c ON c.id = k.client_id
+                 WHERE k.resolved_at IS NULL AND k.deleted = 0 AND {visible}"
+            ))?
+            .query_row([], |r| r.get(0))?;
         Ok(n as usize)
     }
 

@@ -148,16 +148,17 @@ impl Store {
         options: DemoOptions,
         mut progress: impl FnMut(usize),
     ) -> StoreResult<DemoSummary> {
-        if !actor.sees_everyone() {
+        if !crate::domain::rules::may_manage_team(actor.role) {
             return Err(StoreError::NotAllowed);
         }
         let seeds: Seeds =
             toml::from_str(DEMO_SEEDS).map_err(|e| StoreError::Database(e.to_string()))?;
         // A second load into the same base continues rather than repeating the first.
-        let existing: u64 = self
-            .conn
-            .query_row("SELECT count(*) FROM clients", [], |r| r.get::<_, i64>(0))?
-            as u64;
+        let existing: u64 = self.conn.query_row(
+            "SELECT count(*) FROM clients /* scope: the base's own numbering */",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
         let mut rng =
             fastrand::Rng::with_seed(options.seed ^ existing.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut summary = DemoSummary::default();
@@ -178,11 +179,11 @@ impl Store {
         if actor.role == Role::Admin && options.managers <= 5 {
             manager_ids.push(actor.id);
         }
-        let first_new: i64 =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| {
-                    r.get(0)
-                })?;
+        let first_new: i64 = self.conn.query_row(
+            "SELECT coalesce(max(id), 0) + 1 FROM clients /* scope: ids */",
+            [],
+            |r| r.get(0),
+        )?;
         let mut made = 0;
         // A bulk load touches many index pages; a larger cache for its duration only.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
@@ -494,7 +495,7 @@ fn demo_client(
     // UPDATE would cost a statement savepoint (and an FTS5 flush) per client.
     let id: i64 = w
         .tx()
-        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clients")?
+        .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM clients /* scope: ids */")?
         .query_row([], |r| r.get(0))?;
     let rowid = super::search::search_rowid(manager, id);
     let mut derived = derived;
@@ -623,12 +624,17 @@ fn demo_client(
 }
 
 impl Store {
-    /// A working day of another device, for `bench`: `count` clients get a new city
-    /// and a note and one logged call each, in one transaction (two changes a client).
+    /// A working day of another device, for `bench`: `count` of the viewer's clients
+    /// get a new city and a note and one logged call each, in one transaction (two
+    /// changes a client).
     pub fn demo_edits(&mut self, viewer: &Viewer, count: usize) -> StoreResult<usize> {
+        let visible = super::Scope::of(viewer).clients("c");
         let ids: Vec<i64> = self
             .conn
-            .prepare("SELECT id FROM clients WHERE deleted = 0 AND forgotten_at IS NULL ORDER BY id LIMIT ?1")?
+            .prepare(&format!(
+                "SELECT c.id FROM clients c WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND {visible}
+                 ORDER BY c.id LIMIT ?1"
+            ))?
             .query_map([count as i64], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let cities = ["Самара", "Казань", "Пермь", "Тверь", "Омск"];

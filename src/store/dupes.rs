@@ -4,8 +4,7 @@
 //! through the one write path, so the change log holds every moved row.
 
 use super::error::StoreResult;
-use super::{Store, Viewer};
-use rusqlite::types::Value;
+use super::{Scope, Store, Viewer};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -90,11 +89,7 @@ impl Store {
         viewer: &Viewer,
         limit: usize,
     ) -> StoreResult<Vec<DuplicateGroup>> {
-        let (mine, values): (&str, Vec<Value>) = if viewer.sees_everyone() {
-            ("", vec![])
-        } else {
-            (" AND c.manager_id = ?1", vec![Value::Integer(viewer.id)])
-        };
+        let visible = Scope::of(viewer).clients("c");
         let ids_of = |list: String| -> Vec<i64> {
             list.split(',').filter_map(|id| id.parse().ok()).collect()
         };
@@ -103,11 +98,11 @@ impl Store {
             "SELECT p.kind, p.value, group_concat(DISTINCT c.id) FROM contact_points p
              JOIN clients c ON c.id = p.client_id
              WHERE p.deleted = 0 AND p.kind IN ('phone', 'email') AND p.value != ''
-               AND c.deleted = 0 AND c.forgotten_at IS NULL{mine}
+               AND c.deleted = 0 AND c.forgotten_at IS NULL AND {visible}
              GROUP BY p.value HAVING count(DISTINCT c.id) > 1"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let kind: String = r.get(0)?;
             found.push(Found {
@@ -122,11 +117,11 @@ impl Store {
         }
         let sql = format!(
             "SELECT min(c.display_name), c.birthday, group_concat(c.id) FROM clients c
-             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.birthday IS NOT NULL AND c.sort_name != ''{mine}
+             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.birthday IS NOT NULL AND c.sort_name != '' AND {visible}
              GROUP BY c.sort_name, c.birthday HAVING count(*) > 1"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (name, birthday): (String, String) = (r.get(0)?, r.get(1)?);
             found.push(Found {
@@ -135,7 +130,7 @@ impl Store {
                 ids: ids_of(r.get(2)?),
             });
         }
-        found.extend(self.similar_names(mine, &values)?);
+        found.extend(self.similar_names(&visible)?);
         // A pair already found for a stronger reason is not repeated for a weaker one.
         found.sort_by(|a, b| {
             b.reason
@@ -171,13 +166,13 @@ impl Store {
 
     /// Names equal once case, `ё`, word order and alphabet are set aside, where the
     /// names as written differ (two people may well share one name written alike).
-    fn similar_names(&self, mine: &str, values: &[Value]) -> StoreResult<Vec<Found>> {
+    fn similar_names(&self, visible: &str) -> StoreResult<Vec<Found>> {
         let sql = format!(
             "SELECT c.id, c.display_name FROM clients c
-             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.display_name != ''{mine}"
+             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.display_name != '' AND {visible}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut rows = stmt.query([])?;
         // A hash of each key, not the keys: 16 bytes a client, sorted to find equal runs.
         let mut keyed: Vec<(u64, i64)> = Vec::new();
         while let Some(r) = rows.next()? {
@@ -217,9 +212,12 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, display_name FROM clients WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                "SELECT id, display_name FROM clients /* scope: ids found in scope */
+                 WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
             )?
-            .query_map([serde_json::to_string(ids)?], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([serde_json::to_string(ids)?], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<Result<_, _>>()?)
     }
 
@@ -227,7 +225,8 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT c.number, c.display_name, m.login FROM clients c JOIN managers m ON m.id = c.manager_id
+                "SELECT c.number, c.display_name, m.login FROM clients c /* scope: ids found in scope */
+                 JOIN managers m ON m.id = c.manager_id
                  WHERE c.id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
             )?
             .query_map([serde_json::to_string(ids)?], |r| {

@@ -30,6 +30,8 @@ pub enum StoreError {
     NotAllowedToReassign,
     #[error("{}", tr("error.not_allowed_admin"))]
     NotAllowed,
+    #[error("{}", tr("error.not_allowed_segment"))]
+    NotAllowedSegment,
     #[error("{}", tr_value("error.unknown_field", .0))]
     UnknownField(String),
     #[error("{}", trf("error.bad_value", &[("field", .field), ("value", .value), ("expected", .expected)]))]

@@ -156,7 +156,8 @@ impl Store {
                         c.company, c.position, c.birthday, c.city, c.address, c.time_zone, c.source, c.stage,
                         m.login, c.notes, c.created_at, c.last_contact_at, c.next_contact_at,
                         c.total_spent_minor, c.orders_count, c.last_order_at, c.archived_at IS NOT NULL
-                 FROM clients c JOIN managers m ON m.id = c.manager_id
+                 FROM clients c /* scope: numbers listed through the scope */
+                 JOIN managers m ON m.id = c.manager_id
                  WHERE c.number IN (SELECT value FROM json_each(?1)) AND c.deleted = 0",
             )?
             .query_map([&numbers_json], client_from_row)?

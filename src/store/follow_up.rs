@@ -10,7 +10,7 @@
 
 use super::error::StoreResult;
 use super::write::{int, opt_text, text, Entity, Writer};
-use super::Store;
+use super::{Scope, Store, Viewer};
 use crate::store::activity::local_instant;
 use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -200,7 +200,13 @@ impl Store {
         if last.is_some_and(|d| d >= today) {
             return Ok(RulesRun::default());
         }
-        self.run_rules_for_day(today, last, false)
+        self.run_rules_for_day(today, last, false, Scope::everyone())
+    }
+
+    /// `rules run`: every rule now, with the catch-up of the last days, for the
+    /// clients `viewer` sees (a manager's run makes contacts for their own clients).
+    pub fn run_rules(&mut self, viewer: &Viewer) -> StoreResult<RulesRun> {
+        self.run_rules_for_day(Local::now().date_naive(), None, true, Scope::of(viewer))
     }
 
     /// Runs the dated rules for `today` whatever ran before; with `catch_up` (what
@@ -208,12 +214,14 @@ impl Store {
     /// catches what came in without passing the write path's rules (a bulk load, a
     /// merge from another copy). Not on every open: a large import would turn into
     /// thousands of contacts there, unasked.
-    pub fn run_rules_for_day(
+    pub(crate) fn run_rules_for_day(
         &mut self,
         today: NaiveDate,
         last: Option<NaiveDate>,
         catch_up: bool,
+        scope: Scope,
     ) -> StoreResult<RulesRun> {
+        let visible = scope.clients("c");
         // A base not opened for a while catches up a week at most.
         let since = last.map_or(today - Duration::days(1), |d| {
             d.max(today - Duration::days(7))
@@ -224,10 +232,10 @@ impl Store {
                 let since_ms = local_instant(since, NaiveTime::MIN).timestamp_millis();
                 let new_clients: Vec<i64> = w
                     .tx()
-                    .prepare(
-                        "SELECT id FROM clients WHERE created_at >= ?1 AND last_contact_at IS NULL
-                           AND deleted = 0 AND archived_at IS NULL AND forgotten_at IS NULL",
-                    )?
+                    .prepare(&format!(
+                        "SELECT c.id FROM clients c WHERE c.created_at >= ?1 AND c.last_contact_at IS NULL
+                           AND c.deleted = 0 AND c.archived_at IS NULL AND c.forgotten_at IS NULL AND {visible}"
+                    ))?
                     .query_map([since_ms], |r| r.get(0))?
                     .collect::<Result<_, _>>()?;
                 let orders_from = local_instant(
@@ -237,11 +245,11 @@ impl Store {
                 .timestamp_millis();
                 let new_orders: Vec<(i64, String, i64)> = w
                     .tx()
-                    .prepare(
+                    .prepare(&format!(
                         "SELECT o.client_id, o.uuid, o.ordered_at FROM orders o JOIN clients c ON c.id = o.client_id
                          WHERE o.ordered_at >= ?1 AND o.deleted = 0 AND o.status != 'cancelled'
-                           AND c.deleted = 0 AND c.archived_at IS NULL AND c.forgotten_at IS NULL",
-                    )?
+                           AND c.deleted = 0 AND c.archived_at IS NULL AND c.forgotten_at IS NULL AND {visible}"
+                    ))?
                     .query_map([orders_from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<Result<_, _>>()?;
                 on_change(w, &new_clients, &new_orders)?
@@ -250,16 +258,20 @@ impl Store {
             };
             if settings.rule_birthday == 1 {
                 run.birthday =
-                    birthday_greetings(w, today, settings.birthday_greeting_days_before)?;
+                    birthday_greetings(w, today, settings.birthday_greeting_days_before, scope)?;
             }
             if settings.rule_reactivation == 1 {
-                run.reactivation = reactivations(w, today, since, settings.active_window_days)?;
+                run.reactivation =
+                    reactivations(w, today, since, settings.active_window_days, scope)?;
             }
-            w.tx().execute(
-                "INSERT INTO local_state (key, value) VALUES ('rules_day', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [today.format("%Y-%m-%d").to_string()],
-            )?;
+            // The day is done for the base only when the rules ran for all of it.
+            if scope.manager().is_none() {
+                w.tx().execute(
+                    "INSERT INTO local_state (key, value) VALUES ('rules_day', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [today.format("%Y-%m-%d").to_string()],
+                )?;
+            }
             Ok(run)
         })
     }
@@ -271,7 +283,9 @@ fn birthday_greetings(
     w: &mut Writer<'_>,
     today: NaiveDate,
     days_before: i64,
+    scope: Scope,
 ) -> StoreResult<usize> {
+    let visible = scope.clients("c");
     let days: Vec<NaiveDate> = (0..=days_before)
         .map(|d| today + Duration::days(d))
         .collect();
@@ -283,8 +297,9 @@ fn birthday_greetings(
     let clients: Vec<(i64, u32, Option<String>)> = w
         .tx()
         .prepare(&format!(
-            "SELECT id, birthday_md, preferred_channel FROM clients
-             WHERE birthday_md IN ({list}) AND deleted = 0 AND archived_at IS NULL AND forgotten_at IS NULL"
+            "SELECT c.id, c.birthday_md, c.preferred_channel FROM clients c
+             WHERE c.birthday_md IN ({list}) AND c.deleted = 0 AND c.archived_at IS NULL
+               AND c.forgotten_at IS NULL AND {visible}"
         ))?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
@@ -318,20 +333,22 @@ fn reactivations(
     today: NaiveDate,
     since: NaiveDate,
     active_days: i64,
+    scope: Scope,
 ) -> StoreResult<usize> {
+    let visible = scope.clients("c");
     let window_start = |day: NaiveDate| {
         local_instant(day - Duration::days(active_days), NaiveTime::MIN).timestamp_millis()
     };
     let clients: Vec<(i64, i64, Option<String>)> = w
         .tx()
-        .prepare(
+        .prepare(&format!(
             "SELECT c.id, c.last_order_at,
                     (SELECT summary FROM interactions i WHERE i.client_id = c.id AND i.deleted = 0
                        AND i.summary IS NOT NULL ORDER BY i.at DESC LIMIT 1)
              FROM clients c
              WHERE c.last_order_at >= ?1 AND c.last_order_at < ?2 AND c.orders_count > 0
-               AND c.deleted = 0 AND c.archived_at IS NULL AND c.forgotten_at IS NULL",
-        )?
+               AND c.deleted = 0 AND c.archived_at IS NULL AND c.forgotten_at IS NULL AND {visible}"
+        ))?
         .query_map(params![window_start(since), window_start(today)], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?

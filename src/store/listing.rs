@@ -3,7 +3,7 @@
 
 use super::error::StoreResult;
 use super::search::{manager_range, plan, prefix_upper_bound, SearchPlan};
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use crate::domain::segments::{base_type, ClientFacts, Segment};
 use crate::domain::settings::Settings;
 use chrono::{DateTime, Utc};
@@ -29,8 +29,8 @@ pub enum Cursor {
 }
 
 /// The search index joined to its clients (the low bits of a search rowid are the id).
-const SEARCH_JOIN: &str =
-    "client_search JOIN clients c ON c.id = (client_search.rowid & 1099511627775)";
+const SEARCH_JOIN: &str = "client_search JOIN clients c /* scope: Store::filter's conditions */
+     ON c.id = (client_search.rowid & 1099511627775)";
 
 struct Filter {
     from: &'static str,
@@ -229,13 +229,10 @@ impl Store {
         query: &ListQuery,
         now: DateTime<Utc>,
     ) -> StoreResult<Filter> {
-        let manager = self.visible_manager(viewer, query)?;
-        let mut conditions = Vec::new();
+        let scope = self.list_scope(viewer, query)?;
+        let manager = scope.manager();
+        let mut conditions = vec![scope.clients("c")];
         let mut values = Vec::new();
-        if let Some(id) = manager {
-            conditions.push("c.manager_id = ?".to_string());
-            values.push(Value::Integer(id));
-        }
         let (segment_sql, segment_values) = segment_condition(query.segment, &self.settings, now);
         // A filter that names a base type decides on archived clients itself.
         if query.segment.is_some() || !query.filter.speaks_of_archived() {
@@ -277,13 +274,14 @@ impl Store {
         })
     }
 
-    /// Whose clients a query may show: the viewer's own; everyone's for a lead or an
-    /// admin (`None`), optionally narrowed to one manager.
-    fn visible_manager(&self, viewer: &Viewer, query: &ListQuery) -> StoreResult<Option<i64>> {
-        Ok(match (&query.manager, viewer.sees_everyone()) {
-            (_, false) => Some(viewer.id),
-            (Some(login), true) => Some(self.manager_id(login)?),
-            (None, true) => None,
+    /// Whose clients a query may show: what the viewer sees, narrowed to one manager
+    /// when a lead or an admin asks for one (a manager asking for another's sees none
+    /// of theirs: their own list stays their own).
+    fn list_scope(&self, viewer: &Viewer, query: &ListQuery) -> StoreResult<Scope> {
+        let scope = Scope::of(viewer);
+        Ok(match &query.manager {
+            Some(login) => scope.narrowed_to(self.manager_id(login)?).unwrap_or(scope),
+            None => scope,
         })
     }
 }

@@ -18,6 +18,9 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// Whether the viewer's role sees every manager's clients: what the interface
+    /// shows (a manager column, a team report). What a read returns is decided by
+    /// the store's `Scope`, from the same role.
     pub fn sees_everyone(&self) -> bool {
         self.role.sees_everyone()
     }
@@ -133,7 +136,9 @@ impl Store {
         name: &str,
         role: Role,
     ) -> StoreResult<Viewer> {
-        if !actor.sees_everyone() || (role == Role::Admin && actor.role != Role::Admin) {
+        if !crate::domain::rules::may_manage_team(actor.role)
+            || (role == Role::Admin && actor.role != Role::Admin)
+        {
             return Err(StoreError::NotAllowed);
         }
         let login = check_login(login)?;
@@ -159,12 +164,14 @@ impl Store {
     pub fn managers(&self, viewer: &Viewer) -> StoreResult<Vec<Manager>> {
         let mut stmt = self.conn.prepare(
             "SELECT m.id, m.login, m.name, m.role,
-                    (SELECT count(*) FROM clients c WHERE c.manager_id = m.id AND c.deleted = 0)
+                    (SELECT count(*) FROM clients c /* scope: shown where Scope::sees */
+                     WHERE c.manager_id = m.id AND c.deleted = 0)
              FROM managers m WHERE m.deleted = 0 ORDER BY m.login",
         )?;
+        let scope = super::Scope::of(viewer);
         let rows = stmt.query_map([], |r| {
             let id: i64 = r.get(0)?;
-            let visible = viewer.sees_everyone() || id == viewer.id;
+            let visible = scope.sees(id);
             Ok(Manager {
                 login: r.get(1)?,
                 name: r.get(2)?,

@@ -24,6 +24,7 @@ pub mod people;
 pub mod quality;
 pub mod reports;
 pub mod schema;
+mod scope;
 mod search;
 pub mod segments;
 pub mod settings;
@@ -35,6 +36,7 @@ mod write;
 pub use error::{StoreError, StoreResult};
 pub use listing::{ClientRow, ListQuery, Page};
 pub use managers::{Manager, Viewer};
+pub(crate) use scope::Scope;
 
 use crate::domain::hlc::Hlc;
 use crate::domain::settings::Settings;

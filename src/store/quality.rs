@@ -4,9 +4,8 @@
 //! personal data. Each issue is a count and the first few client numbers.
 
 use super::error::StoreResult;
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use crate::domain::contact::{normalize_email, normalize_phone};
-use rusqlite::types::Value;
 use serde::Serialize;
 
 /// How many client numbers an issue lists.
@@ -70,14 +69,10 @@ const BASE: &str = "c.deleted = 0 AND c.forgotten_at IS NULL AND c.archived_at I
 
 impl Store {
     pub fn quality_report(&self, viewer: &Viewer) -> StoreResult<QualityReport> {
-        let (mine, values): (&str, Vec<Value>) = if viewer.sees_everyone() {
-            ("", vec![])
-        } else {
-            (" AND c.manager_id = ?", vec![Value::Integer(viewer.id)])
-        };
+        let visible = Scope::of(viewer).clients("c");
         let clients: u64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM clients c WHERE {BASE}{mine}"),
-            rusqlite::params_from_iter(values.iter()),
+            &format!("SELECT count(*) FROM clients c WHERE {BASE} AND {visible}"),
+            [],
             |r| r.get::<_, i64>(0),
         )? as u64;
         let cutoff = (chrono::Utc::now() - chrono::Duration::days(STALE_DAYS)).timestamp_millis();
@@ -106,17 +101,19 @@ impl Store {
         let mut counts = Vec::new();
         for (issue, condition) in conditions {
             let count: i64 = self.conn.query_row(
-                &format!("SELECT count(*) FROM clients c WHERE {BASE}{mine} AND {condition}"),
-                rusqlite::params_from_iter(values.iter()),
+                &format!(
+                    "SELECT count(*) FROM clients c WHERE {BASE} AND {visible} AND {condition}"
+                ),
+                [],
                 |r| r.get(0),
             )?;
             let numbers: Vec<String> = self
                 .conn
                 .prepare(&format!(
-                    "SELECT c.number FROM clients c WHERE {BASE}{mine} AND {condition}
+                    "SELECT c.number FROM clients c WHERE {BASE} AND {visible} AND {condition}
                      ORDER BY c.sort_name, c.id LIMIT {LISTED}"
                 ))?
-                .query_map(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?
+                .query_map([], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             counts.push(IssueCount {
                 issue,
@@ -124,7 +121,7 @@ impl Store {
                 numbers,
             });
         }
-        let (phones, emails) = self.invalid_contacts(mine, &values)?;
+        let (phones, emails) = self.invalid_contacts(&visible)?;
         counts.insert(1, phones);
         counts.insert(2, emails);
         Ok(QualityReport {
@@ -135,11 +132,7 @@ impl Store {
 
     /// Stored phones and e-mails that today's normalisation refuses or would write
     /// differently (entered before a rule changed, or written around the program).
-    fn invalid_contacts(
-        &self,
-        mine: &str,
-        values: &[Value],
-    ) -> StoreResult<(IssueCount, IssueCount)> {
+    fn invalid_contacts(&self, visible: &str) -> StoreResult<(IssueCount, IssueCount)> {
         let mut phones = IssueCount {
             issue: Issue::InvalidPhone,
             clients: 0,
@@ -152,9 +145,9 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT c.id, c.number, p.kind, p.value FROM clients c
              JOIN contact_points p ON p.client_id = c.id AND p.deleted = 0 AND p.kind IN ('phone', 'email')
-             WHERE {BASE}{mine} ORDER BY c.id"
+             WHERE {BASE} AND {visible} ORDER BY c.id"
         ))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut rows = stmt.query([])?;
         let mut last: [Option<i64>; 2] = [None, None];
         while let Some(r) = rows.next()? {
             let (id, number, kind, value): (i64, String, String, String) =

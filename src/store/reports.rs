@@ -10,7 +10,7 @@ mod queries;
 use super::activity::local_instant;
 use super::error::{StoreError, StoreResult};
 use super::write::{int, text, Entity};
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use crate::domain::codes::{Source, Stage};
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime};
 use queries::Bounds;
@@ -287,7 +287,7 @@ impl Parts {
 impl Store {
     /// The managers a report covers: the viewer, or everyone for a team report
     /// (leads and admins only). `None` means everyone.
-    fn report_scope(&self, viewer: &Viewer, options: &ReportOptions) -> StoreResult<Option<i64>> {
+    fn report_scope(&self, viewer: &Viewer, options: &ReportOptions) -> StoreResult<Scope> {
         if options.to < options.from {
             return Err(StoreError::bad_value(
                 "to",
@@ -295,10 +295,10 @@ impl Store {
                 format!("≥ {}", options.from),
             ));
         }
-        match (options.team, viewer.sees_everyone()) {
-            (true, true) => Ok(None),
-            (true, false) => Err(StoreError::NotAllowed),
-            (false, _) => Ok(Some(viewer.id)),
+        match (options.team, Scope::of(viewer)) {
+            (true, everyone) if everyone.manager().is_none() => Ok(everyone),
+            (true, _) => Err(StoreError::NotAllowed),
+            (false, _) => Ok(Scope::own(viewer)),
         }
     }
 
@@ -344,7 +344,7 @@ impl Store {
         for p in parts.values() {
             totals.add(p);
         }
-        let managers = if scope.is_none() {
+        let managers = if scope.manager().is_none() {
             let mut rows: Vec<ManagerMetrics> = queries::manager_names(conn)?
                 .into_iter()
                 .filter(|(id, (_, _, deleted))| !deleted || parts.contains_key(id))
@@ -387,7 +387,7 @@ impl Store {
             to: options.to,
             previous_from,
             previous_to,
-            team: scope.is_none(),
+            team: scope.manager().is_none(),
             totals: totals.metrics(),
             managers,
             months,
@@ -435,7 +435,7 @@ impl Store {
         Ok(FunnelReport {
             from: options.from,
             to: options.to,
-            team: scope.is_none(),
+            team: scope.manager().is_none(),
             leads,
             stages,
             lost,
@@ -491,7 +491,7 @@ impl Store {
         Ok(SourcesReport {
             from: options.from,
             to: options.to,
-            team: scope.is_none(),
+            team: scope.manager().is_none(),
             sources,
         })
     }
@@ -506,7 +506,7 @@ impl Store {
         source: Source,
         started_on: NaiveDate,
     ) -> StoreResult<String> {
-        if !viewer.sees_everyone() {
+        if !crate::domain::rules::may_manage_team(viewer.role) {
             return Err(StoreError::NotAllowed);
         }
         let name =

@@ -3,7 +3,7 @@
 //! Counts are live and per viewer: visibility applies to a segment as to any list.
 
 use super::error::{StoreError, StoreResult};
-use super::write::{text, Entity};
+use super::write::{text, Entity, Writer};
 use super::{Store, Viewer};
 use crate::domain::filter::{
     birthdays_for_age, month_day_range, Criterion, DateBound, Filter, Range,
@@ -182,6 +182,27 @@ pub struct SavedSegment {
     pub clients: u64,
 }
 
+/// A saved segment by name: its id and author.
+fn saved_segment(w: &Writer<'_>, name: &str) -> StoreResult<Option<(i64, Option<i64>)>> {
+    Ok(w.tx()
+        .query_row(
+            "SELECT id, author_id FROM segments WHERE deleted = 0 AND name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// A segment is shared by the team; its author changes it, and so may a lead or an
+/// admin (who alone change one made before segments had authors).
+fn may_change_segment(viewer: &Viewer, author: Option<i64>) -> StoreResult<()> {
+    if author == Some(viewer.id) || crate::domain::rules::may_manage_team(viewer.role) {
+        Ok(())
+    } else {
+        Err(StoreError::NotAllowedSegment)
+    }
+}
+
 impl Store {
     /// The filter as one SQL condition on `clients c`.
     pub(crate) fn filter_condition(&self, filter: &Filter) -> StoreResult<String> {
@@ -253,22 +274,19 @@ impl Store {
         self.parse_filter(filter)?;
         let filter = filter.trim().to_string();
         self.write(Some(viewer), |w| {
-            let existing: Option<i64> = w
-                .tx()
-                .query_row(
-                    "SELECT id FROM segments WHERE deleted = 0 AND name = ?1",
-                    [&name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match existing {
-                Some(id) => {
+            match saved_segment(w, &name)? {
+                Some((id, author)) => {
+                    may_change_segment(viewer, author)?;
                     w.update(Entity::Segment, id, &[("filter", text(&filter))])?;
                 }
                 None => {
                     w.insert(
                         Entity::Segment,
-                        &[("name", text(&name)), ("filter", text(&filter))],
+                        &[
+                            ("name", text(&name)),
+                            ("filter", text(&filter)),
+                            ("author_id", rusqlite::types::Value::Integer(viewer.id)),
+                        ],
                     )?;
                 }
             }
@@ -276,17 +294,12 @@ impl Store {
         })
     }
 
+    /// Deletes a saved segment: its author's, or a lead's or an admin's to delete.
     pub fn delete_segment(&mut self, viewer: &Viewer, name: &str) -> StoreResult<()> {
         self.write(Some(viewer), |w| {
-            let id: i64 = w
-                .tx()
-                .query_row(
-                    "SELECT id FROM segments WHERE deleted = 0 AND name = ?1",
-                    [name.trim()],
-                    |r| r.get(0),
-                )
-                .optional()?
+            let (id, author) = saved_segment(w, name.trim())?
                 .ok_or_else(|| StoreError::NoSuchSegment(name.trim().to_string()))?;
+            may_change_segment(viewer, author)?;
             w.delete(Entity::Segment, id)
         })
     }

@@ -25,7 +25,7 @@ impl Store {
 
     /// Changes one numeric setting (admins and leads).
     pub fn set_setting(&mut self, viewer: &Viewer, key: &str, raw: &str) -> StoreResult<()> {
-        if !viewer.sees_everyone() {
+        if !crate::domain::rules::may_manage_team(viewer.role) {
             return Err(StoreError::NotAllowed);
         }
         if !Settings::NUMERIC_KEYS.contains(&key) {

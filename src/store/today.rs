@@ -3,7 +3,7 @@
 
 use super::activity::local_instant;
 use super::error::StoreResult;
-use super::{Store, Viewer};
+use super::{Scope, Store, Viewer};
 use crate::domain::dates::age_on;
 use crate::domain::filter::Filter;
 use crate::domain::schedule::{
@@ -63,39 +63,40 @@ impl Store {
         date: NaiveDate,
         filter: &Filter,
     ) -> StoreResult<Today> {
-        let scope = self.filter_condition(filter)?;
-        let scope = scope.as_str();
+        // The viewer's own day (a lead's too), narrowed by the segment if one is given:
+        // one condition, in every query, so that sections and counts agree.
+        let visible = format!(
+            "{} AND {}",
+            Scope::own(viewer).clients("c"),
+            self.filter_condition(filter)?
+        );
+        let visible = visible.as_str();
         let now = Utc::now();
         let day_start = local_instant(date, NaiveTime::MIN);
         let day_end = local_instant(date + Duration::days(1), NaiveTime::MIN);
         let real_today_start = local_instant(Local::now().date_naive(), NaiveTime::MIN);
         let overdue_before = day_start.min(real_today_start);
         let settings = &self.settings;
-        let me = viewer.id;
 
         let new_leads = {
             let target = settings.new_lead_target_minutes;
-            let items = self.rows(
-                scope,
-                &format!(
+            let items = self.rows(&format!(
                     "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
-                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
+                     WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
                        AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
-                       AND c.created_at < ?2 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
+                       AND c.created_at < ?1 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
                 ),
-                params![me, millis(day_end)],
+                params![millis(day_end)],
                 |r| {
                     let created = DateTime::from_timestamp_millis(r.get(7)?).unwrap_or(now);
                     let age_minutes = (now - created).num_minutes().max(0);
                     Ok(NewLead { client: client_ref(r)?, created_at: created, age_minutes, late: age_minutes > target })
                 },
             )?;
-            let total = self.count(
-                scope,
-                "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.last_contact_at IS NULL
+            let total = self.count(&format!("FROM clients c WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL
                  AND c.archived_at IS NULL AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
-                 AND c.created_at < ?2",
-                params![me, millis(day_end)],
+                 AND c.created_at < ?1"),
+                params![millis(day_end)],
             )?;
             section(items, total)
         };
@@ -106,7 +107,7 @@ impl Store {
                  FROM clients c JOIN managers m ON m.id = c.manager_id
                  JOIN scheduled_contacts s ON s.id = (SELECT id FROM scheduled_contacts
                      WHERE client_id = c.id AND deleted = 0 AND done_at IS NULL ORDER BY due_at LIMIT 1)
-                 WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                 WHERE {visible} AND c.deleted = 0 AND c.archived_at IS NULL
                    AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND {range}
                  ORDER BY c.next_contact_at LIMIT {limit}"
             )
@@ -124,41 +125,34 @@ impl Store {
             })
         };
         let overdue = section(
-            self.rows(
-                scope,
-                &due_sql("c.next_contact_at < ?2", SECTION_LIMIT),
-                params![me, millis(overdue_before)],
+            self.rows(&due_sql("c.next_contact_at < ?1", SECTION_LIMIT),
+                params![millis(overdue_before)],
                 due_contact,
             )?,
-            self.count(
-                scope,
-                "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
-                 AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at < ?2",
-                params![me, millis(overdue_before)],
+            self.count(&format!("FROM clients c WHERE {visible} AND c.deleted = 0 AND c.archived_at IS NULL
+                 AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at < ?1"),
+                params![millis(overdue_before)],
             )?,
         );
         let mut due_today = section(
             self.rows(
-                scope,
                 &due_sql(
-                    "c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
+                    "c.next_contact_at >= ?1 AND c.next_contact_at < ?2",
                     DAY_LIMIT,
                 ),
-                params![me, millis(overdue_before.max(day_start)), millis(day_end)],
+                params![millis(overdue_before.max(day_start)), millis(day_end)],
                 due_contact,
             )?,
             0,
         );
-        due_today.total = self.count(
-                scope,
-            "FROM clients c WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
-             AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at >= ?2 AND c.next_contact_at < ?3",
-            params![me, millis(overdue_before.max(day_start)), millis(day_end)],
+        due_today.total = self.count(&format!("FROM clients c WHERE {visible} AND c.deleted = 0 AND c.archived_at IS NULL
+             AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at >= ?1 AND c.next_contact_at < ?2"),
+            params![millis(overdue_before.max(day_start)), millis(day_end)],
         )?;
         let local_offset = Local.offset_from_utc_datetime(&day_start.naive_utc()).fix();
         order_due_today(&mut due_today.items, date, local_offset);
 
-        let dates = self.dates_for(scope, me, date)?;
+        let dates = self.dates_for(visible, date)?;
 
         let prospects_at_limit = {
             let cutoff = local_instant(
@@ -166,39 +160,37 @@ impl Store {
                 NaiveTime::MIN,
             );
             let day = date.format("%Y-%m-%d").to_string();
-            let condition = "c.manager_id = ?1 AND c.deleted = 0 AND c.orders_count = 0 AND c.archived_at IS NULL
-                 AND c.created_at < ?2 AND (c.put_off_until IS NULL OR c.put_off_until <= ?3)";
+            let visible = format!(
+                "{visible} AND c.deleted = 0 AND c.orders_count = 0 AND c.archived_at IS NULL
+                 AND c.created_at < ?1 AND (c.put_off_until IS NULL OR c.put_off_until <= ?2)"
+            );
             section(
-                self.rows(
-                scope,
-                    &format!(
+                self.rows(&format!(
                         "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
-                         WHERE {condition} ORDER BY c.created_at LIMIT {SECTION_LIMIT}"
+                         WHERE {visible} ORDER BY c.created_at LIMIT {SECTION_LIMIT}"
                     ),
-                    params![me, millis(cutoff), day],
+                    params![millis(cutoff), day],
                     |r| {
                         let created = DateTime::from_timestamp_millis(r.get(7)?).unwrap_or(now).with_timezone(&Local).date_naive();
                         Ok(ProspectItem { client: client_ref(r)?, created, age_days: (date - created).num_days() })
                     },
                 )?,
-                self.count(scope, &format!("FROM clients c WHERE {condition}"), params![me, millis(cutoff), day])?,
+                self.count(&format!("FROM clients c WHERE {visible}"), params![millis(cutoff), day])?,
             )
         };
 
         let to_reactivate = {
             let cutoff = millis(day_start - Duration::days(settings.active_window_days));
-            let items = self.rows(
-                scope,
-                &format!(
+            let items = self.rows(&format!(
                     "SELECT {CLIENT_COLUMNS}, c.last_order_at, c.total_spent_minor,
                        (SELECT coalesce(i.summary, i.outcome) FROM interactions i
                           WHERE i.client_id = c.id AND i.deleted = 0 ORDER BY i.at DESC LIMIT 1)
                      FROM clients c JOIN managers m ON m.id = c.manager_id
-                     WHERE c.manager_id = ?1 AND c.deleted = 0 AND c.orders_count > 0 AND c.archived_at IS NULL
-                       AND c.next_contact_at IS NULL AND c.last_order_at < ?2
-                     ORDER BY c.total_spent_minor DESC LIMIT ?3"
+                     WHERE {visible} AND c.deleted = 0 AND c.orders_count > 0 AND c.archived_at IS NULL
+                       AND c.next_contact_at IS NULL AND c.last_order_at < ?1
+                     ORDER BY c.total_spent_minor DESC LIMIT ?2"
                 ),
-                params![me, cutoff, settings.reactivation_per_day],
+                params![cutoff, settings.reactivation_per_day],
                 |r| {
                     Ok(ReactivationItem {
                         client: client_ref(r)?,
@@ -224,7 +216,7 @@ impl Store {
     }
 
     /// Birthdays and relatives' dates from `date` to the look-ahead.
-    fn dates_for(&self, scope: &str, me: i64, date: NaiveDate) -> StoreResult<Section<DateItem>> {
+    fn dates_for(&self, visible: &str, date: NaiveDate) -> StoreResult<Section<DateItem>> {
         let days: Vec<NaiveDate> = (0..=self.settings.dates_lookahead_days)
             .map(|d| date + Duration::days(d))
             .collect();
@@ -241,17 +233,16 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let mut items = self.rows(
-            scope,
             &format!(
                 // The day's few birthdays by their own index: the planner would rather
                 // walk the manager's clients in the segments index (4x slower at 1M).
                 "SELECT {CLIENT_COLUMNS}, c.birthday FROM clients c INDEXED BY clients_birthdays
                  JOIN managers m ON m.id = c.manager_id
-                 WHERE c.birthday_md IN ({list}) AND c.birthday_md IS NOT NULL AND c.manager_id = ?1
+                 WHERE c.birthday_md IN ({list}) AND c.birthday_md IS NOT NULL AND {visible}
                    AND c.deleted = 0 AND c.archived_at IS NULL
                  LIMIT {DAY_LIMIT}"
             ),
-            params![me],
+            [],
             |r| {
                 let born =
                     NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
@@ -265,17 +256,15 @@ impl Store {
                 })
             },
         )?;
-        items.extend(self.rows(
-                scope,
-            &format!(
+        items.extend(self.rows(&format!(
                 // CROSS JOIN keeps the day's few dates as the outer loop; otherwise the
                 // planner walks all of the manager's clients.
                 "SELECT {CLIENT_COLUMNS}, d.date, d.label FROM important_dates d CROSS JOIN clients c ON c.id = d.client_id
                  JOIN managers m ON m.id = c.manager_id
-                 WHERE d.md IN ({list}) AND d.deleted = 0 AND c.manager_id = ?1 AND c.deleted = 0 AND c.archived_at IS NULL
+                 WHERE d.md IN ({list}) AND d.deleted = 0 AND {visible} AND c.deleted = 0 AND c.archived_at IS NULL
                  LIMIT {DAY_LIMIT}"
             ),
-            params![me],
+            [],
             |r| {
                 let original = NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
                 let on = next_occurrence(original, date);
@@ -296,37 +285,20 @@ impl Store {
 
     fn rows<T>(
         &self,
-        scope: &str,
         sql: &str,
         params: impl rusqlite::Params,
         map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> StoreResult<Vec<T>> {
-        let mut stmt = self.conn.prepare_cached(&scoped(sql, scope))?;
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params, map)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn count(
-        &self,
-        scope: &str,
-        from_where: &str,
-        params: impl rusqlite::Params,
-    ) -> StoreResult<u64> {
-        let from_where = scoped(from_where, scope);
+    fn count(&self, from_where: &str, params: impl rusqlite::Params) -> StoreResult<u64> {
         let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {COUNT_CAP})");
         Ok(self
             .conn
             .prepare_cached(&sql)?
             .query_row(params, |r| r.get::<_, i64>(0))? as u64)
-    }
-}
-
-/// Every query of Today reads live clients (`c.deleted = 0`, once each); a segment
-/// narrows each of them there, so that its sections and counts agree.
-fn scoped(sql: &str, scope: &str) -> String {
-    if scope == "1" {
-        sql.to_string()
-    } else {
-        sql.replacen("c.deleted = 0", &format!("c.deleted = 0 AND {scope}"), 1)
     }
 }

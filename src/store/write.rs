@@ -195,7 +195,7 @@ impl Entity {
             ],
             Entity::Consent => &["client_id", "purpose", "status", "form", "given_on", "note"],
             Entity::Setting => &["key", "value"],
-            Entity::Segment => &["name", "filter"],
+            Entity::Segment => &["name", "filter", "author_id"],
             Entity::Conflict => &[
                 "client_id",
                 "manager_id",
@@ -219,6 +219,7 @@ pub(crate) fn referenced_table(column: &str) -> Option<&'static str> {
         "client_id" => Some("clients"),
         "manager_id" => Some("managers"),
         "campaign_id" => Some("campaigns"),
+        "author_id" => Some("managers"),
         _ => None,
     }
 }

@@ -42,12 +42,13 @@ impl Managers {
             .iter()
             .find(|c| c.target == Some(Target::Manager))
             .map(|c| c.header.clone());
-        if column.is_some() && !viewer.sees_everyone() {
+        let may_assign = crate::domain::rules::may_reassign(viewer.role);
+        if column.is_some() && !may_assign {
             report.warnings.push(tr("import.manager_column_ignored"));
         }
         Ok(Managers {
             default,
-            column: column.filter(|_| viewer.sees_everyone()),
+            column: column.filter(|_| may_assign),
             known: HashMap::new(),
         })
     }

@@ -115,7 +115,9 @@ pub fn find_duplicate(
     // The viewer's own client first, when the value is on several; chosen here rather
     // than in SQL: an ORDER BY would sort in a temporary b-tree on every lookup.
     let mut lookup = conn.prepare_cached(
-        "SELECT c.id, c.number, c.manager_id FROM contact_points p JOIN clients c ON c.id = p.client_id
+        "SELECT c.id, c.number, c.manager_id FROM contact_points p
+         JOIN clients c /* scope: a duplicate of anyone's client, its number shown where Scope::sees */
+           ON c.id = p.client_id
          WHERE p.value = ?1 AND p.deleted = 0 AND c.deleted = 0 AND c.forgotten_at IS NULL
          LIMIT 16",
     )?;
@@ -123,7 +125,8 @@ pub fn find_duplicate(
         let found: Vec<(i64, String, i64)> = lookup
             .query_map([value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        let visible = |manager: i64| viewer.sees_everyone() || manager == viewer.id;
+        let scope = crate::store::Scope::of(viewer);
+        let visible = |manager: i64| scope.sees(manager);
         let best = found
             .iter()
             .find(|(_, _, manager)| visible(*manager))

@@ -4,6 +4,7 @@
 
 use super::super::error::StoreResult;
 use super::ReportOptions;
+use crate::store::Scope;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use std::collections::{BTreeMap, HashSet};
@@ -49,27 +50,26 @@ impl Sql {
     /// `FROM managers m CROSS JOIN clients c` limited to the managers in scope and
     /// to live clients: CROSS JOIN keeps the managers outside, so each manager's
     /// clients are read as one range of a `(manager_id, …)` index.
-    fn over_clients(&mut self, scope: Option<i64>, options: &ReportOptions) -> &mut Sql {
+    fn over_clients(&mut self, scope: Scope, options: &ReportOptions) -> &mut Sql {
         self.over_clients_joined(scope, options, "", [])
     }
 
     /// Like [`Sql::over_clients`], with `join` (and its parameters) after the clients.
     fn over_clients_joined(
         &mut self,
-        scope: Option<i64>,
+        scope: Scope,
         options: &ReportOptions,
         join: &str,
         join_params: impl IntoIterator<Item = Value>,
     ) -> &mut Sql {
         self.push(
             &format!(
-                " FROM managers m CROSS JOIN clients c ON c.manager_id = m.id{join} WHERE {LIVE}"
+                " FROM managers m CROSS JOIN clients c /* scope: on m.id below */
+                   ON c.manager_id = m.id{join} WHERE {LIVE}"
             ),
             join_params,
         );
-        if let Some(manager) = scope {
-            self.push(" AND m.id = ?", [Value::Integer(manager)]);
-        }
+        self.push(&format!(" AND {}", scope.on("m.id")), []);
         self.condition(options)
     }
 
@@ -79,7 +79,7 @@ impl Sql {
     /// kept for this (SPEC §1). A segment is asked of the orders' clients.
     fn over_orders(
         &mut self,
-        scope: Option<i64>,
+        scope: Scope,
         options: &ReportOptions,
         from: i64,
         to: i64,
@@ -93,13 +93,12 @@ impl Sql {
             ),
             [from, to].map(Value::Integer),
         );
-        if let Some(manager) = scope {
-            self.push(" AND m.id = ?", [Value::Integer(manager)]);
-        }
+        self.push(&format!(" AND {}", scope.on("m.id")), []);
         if let Some((condition, params)) = &options.client_condition {
             self.push(
                 &format!(
-                    " AND o.client_id IN (SELECT c.id FROM clients c WHERE {LIVE} AND ({condition}))"
+                    " AND o.client_id IN (SELECT c.id FROM clients c /* scope: on o.manager_id */
+                       WHERE {LIVE} AND ({condition}))"
                 ),
                 params.iter().cloned(),
             );
@@ -141,7 +140,7 @@ pub(crate) struct LeadGroup {
 
 pub(crate) fn lead_groups(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<Vec<LeadGroup>> {
@@ -175,7 +174,7 @@ pub(crate) fn lead_groups(
 /// answered), with the lead's manager.
 pub(crate) fn response_waits(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<Vec<(i64, Option<f64>)>> {
@@ -209,7 +208,7 @@ pub(crate) struct OrderFigures {
 
 pub(crate) fn order_figures(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, OrderFigures>> {
@@ -256,7 +255,7 @@ pub(crate) fn order_figures(
 /// the clients' totals, less what came after the end.
 pub(crate) fn lifetime_value(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64)>> {
@@ -298,7 +297,7 @@ pub(crate) fn lifetime_value(
 /// NPS scores given in the period: (promoters, detractors, scores) per manager.
 pub(crate) fn nps_scores(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64, i64)>> {
@@ -306,14 +305,12 @@ pub(crate) fn nps_scores(
     // JOIN keeps that order; otherwise a manager's every client is probed).
     let mut sql = Sql::new(&format!(
         "SELECT c.manager_id, sum(i.nps >= 9), sum(i.nps <= 6), count(*)
-         FROM interactions i CROSS JOIN clients c ON c.id = i.client_id
+         FROM interactions i CROSS JOIN clients c /* scope: pushed below */ ON c.id = i.client_id
          WHERE i.deleted = 0 AND i.nps IS NOT NULL AND i.at >= ? AND i.at < ? AND {LIVE}"
     ));
     sql.params
         .extend([bounds.start, bounds.end].map(Value::Integer));
-    if let Some(manager) = scope {
-        sql.push(" AND c.manager_id = ?", [Value::Integer(manager)]);
-    }
+    sql.push(&format!(" AND {}", scope.clients("c")), []);
     sql.condition(options).push(" GROUP BY c.manager_id", []);
     Ok(sql
         .rows(conn, |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
@@ -324,7 +321,7 @@ pub(crate) fn nps_scores(
 /// Clients archived in the period, per manager and reason.
 pub(crate) fn leaving_reasons(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<Vec<(i64, Option<String>, i64)>> {
@@ -352,7 +349,7 @@ fn month_of(column: &str, bounds: &Bounds) -> (String, Vec<Value>) {
 /// scope together): (leads, orders, revenue) per month index.
 pub(crate) fn months(
     conn: &Connection,
-    scope: Option<i64>,
+    scope: Scope,
     options: &ReportOptions,
     bounds: &Bounds,
 ) -> StoreResult<BTreeMap<i64, (i64, i64, i64)>> {
