@@ -51,8 +51,8 @@ fn join_names(parts: [&Option<String>; 3]) -> String {
 pub fn birthday(card: &ClientCard) -> Option<String> {
     card.birthday
         .as_deref()
-        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .map(|d| format_date(d, language()))
+        .and_then(crate::domain::dates::Birthday::from_stored)
+        .map(|b| b.format(language()))
 }
 
 /// The profile of a client as (label, value) pairs; empty values are left out.

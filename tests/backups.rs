@@ -57,6 +57,9 @@ fn a_migration_first_copies_the_base_it_changes() {
              DROP INDEX change_log_by_device; DROP INDEX change_log_by_row; DROP TABLE conflicts;
              ALTER TABLE clients DROP COLUMN search_hash;
              ALTER TABLE segments DROP COLUMN author_id;
+             ALTER TABLE clients DROP COLUMN history_orders;
+             ALTER TABLE clients DROP COLUMN history_spent_minor;
+             ALTER TABLE clients DROP COLUMN history_last_order_at;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -49,9 +49,11 @@ fn a_windows_1251_semicolon_file_with_russian_headers_is_imported() {
     assert_eq!(card["birthday"], "1990-05-17");
     assert_eq!(card["city"], "Москва");
     assert_eq!(card["tags"], serde_json::json!(["йога", "рыбалка"]));
-    let company = sb.list("alice", &["--search", "Ромашка"]);
-    assert_eq!(company[0]["kind"], "company");
-    assert_eq!(company[0]["name"], "ООО «Ромашка»");
+    // A person at a company is a person with that company, found by it too.
+    let at_company = sb.list("alice", &["--search", "Ромашка"]);
+    assert_eq!(at_company[0]["kind"], "person");
+    assert_eq!(at_company[0]["name"], "Петров Пётр Петрович");
+    assert_eq!(at_company[0]["company"], "ООО «Ромашка»");
     assert!(
         sb.list("bob", &[]).is_empty(),
         "imported clients are the importer's"
@@ -103,7 +105,7 @@ fn an_xlsx_workbook_is_imported() {
 }
 
 #[test]
-fn a_bad_date_on_line_7_is_named_and_nothing_is_written() {
+fn a_bad_date_on_line_7_is_named_and_kept_in_the_clients_notes() {
     let sb = Sandbox::new();
     sb.team();
     let mut text = String::from("full_name,phone,birthday\n");
@@ -113,6 +115,8 @@ fn a_bad_date_on_line_7_is_named_and_nothing_is_written() {
             "Client Number{i},+7 916 000-00-{i:02},{birthday}\n"
         ));
     }
+    // Line 8 has no name at all: the one row that is refused.
+    text.push_str(",+7 916 000-00-99,1990-01-01\n");
     let file = utf8_file(&sb, "bad.csv", &text);
     let changes = sb.change_count();
     let run = sb.fail_as("alice", &["import", file.to_str().unwrap()]);
@@ -123,17 +127,31 @@ fn a_bad_date_on_line_7_is_named_and_nothing_is_written() {
         "the bad value is named:\n{}",
         run.stderr
     );
-    assert!(sb.list("alice", &[]).is_empty(), "no client was written");
+    assert!(run.stderr.contains(":10: full_name: "), "{}", run.stderr);
+    assert!(
+        sb.list("alice", &[]).is_empty(),
+        "a refused row and nothing is written"
+    );
     assert_eq!(sb.change_count(), changes, "the change log is as it was");
 
-    // With --skip-invalid the good rows go in and line 7 is still reported.
+    // With --skip-invalid the named rows go in; line 7's bad date costs only itself.
     let run = sb.run_as(
         "alice",
         &["import", file.to_str().unwrap(), "--skip-invalid"],
     );
     assert!(run.ok(), "{}", run.stderr);
     assert!(run.stderr.contains(&expected));
-    assert_eq!(sb.list("alice", &[]).len(), 7);
+    assert_eq!(sb.list("alice", &[]).len(), 8);
+    let seventh = sb.list("alice", &["--search", "Number7"]);
+    let card = sb.card("alice", &numbers(&seventh)[0]);
+    assert_eq!(card["birthday"], serde_json::Value::Null);
+    assert!(
+        card["notes"]
+            .as_str()
+            .unwrap()
+            .contains("birthday: 31.02.1990"),
+        "{card}"
+    );
 }
 
 #[test]
@@ -143,7 +161,7 @@ fn a_dry_run_writes_nothing() {
     let file = cp1251_file(&sb, "dry.csv", EXCEL_1251);
     let before = common::snapshot(sb.path());
     let out = sb.ok_as("alice", &["import", file.to_str().unwrap(), "--dry-run"]);
-    assert!(out.contains("ФИО → name"), "the mapping is shown:\n{out}");
+    assert!(out.contains("ФИО → Name"), "the mapping is shown:\n{out}");
     assert!(out.contains("create 2"), "{out}");
     common::assert_same_files(&before, &common::snapshot(sb.path()), "import --dry-run");
     assert!(sb.list("alice", &[]).is_empty());

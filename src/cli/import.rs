@@ -3,6 +3,7 @@
 
 use super::output::print_json;
 use crate::i18n::{tr, trf};
+use crate::store::import::values::DateOrder;
 use crate::store::import::{
     parse_map, ImportOptions, ImportReport, OnDuplicate, Outcome, PROGRESS_EVERY,
 };
@@ -24,6 +25,8 @@ pub struct ImportArgs {
     pub on_duplicate: String,
     #[arg(long)]
     pub skip_invalid: bool,
+    #[arg(long, value_name = "dmy|mdy")]
+    pub date_order: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -43,6 +46,13 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
         on_duplicate,
         manager: args.manager.clone(),
         map,
+        date_order: match &args.date_order {
+            Some(order) => Some(
+                DateOrder::parse(order)
+                    .ok_or_else(|| StoreError::bad_value("--date-order", order, "dmy, mdy"))?,
+            ),
+            None => None,
+        },
     };
     let mut shown_progress = false;
     let report = store.import_file(viewer, &args.file, &options, |rows| {
@@ -80,16 +90,21 @@ pub fn run(store: &mut Store, viewer: &Viewer, args: ImportArgs) -> anyhow::Resu
             &[("rejected", &report.rejected)]
         ));
     }
+    // `--skip-invalid` with every row refused imported nothing: that is no success.
+    if report.rejected > 0 && report.created + report.merged == 0 && !args.dry_run {
+        anyhow::bail!(trf(
+            "import.all_rejected",
+            &[("rejected", &report.rejected)]
+        ));
+    }
     Ok(())
 }
 
 fn print_report(report: &ImportReport) -> anyhow::Result<()> {
     if report.dry_run {
         say!("{}", tr("import.dry_run_header"));
-        for column in &report.columns {
-            let target = column
-                .target
-                .map_or_else(|| tr("import.not_imported"), |t| t.code().to_string());
+        for column in report.columns.iter().filter(|c| !c.header.is_empty()) {
+            let target = crate::store::import::Target::label_of(column.target);
             say!("  {} → {target}", column.header);
         }
     }

@@ -27,14 +27,21 @@ macro_rules! code_enum {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
 
-            /// Accepts the code or the label in either language, in any letter case.
+            /// Accepts the code, the label in either language or one of its other
+            /// names in the string tables (`{prefix}_synonyms`: `М`, `Веб-сайт`), in
+            /// any letter case.
             pub fn parse(text: &str) -> Option<$name> {
-                let wanted = fold(text).replace([' ', '-'], "_");
+                let key = |s: &str| fold(s.trim()).replace([' ', '-'], "_");
+                let wanted = key(text);
                 Self::ALL.iter().copied().find(|value| {
                     value.code() == wanted
                         || [Lang::Ru, Lang::En].iter().any(|lang| {
                             let label = tr_in(*lang, &format!(concat!($prefix, ".{}"), value.code()));
-                            fold(&label).replace([' ', '-'], "_") == wanted
+                            let synonyms_key = format!(concat!($prefix, "_synonyms.{}"), value.code());
+                            let synonyms = tr_in(*lang, &synonyms_key);
+                            key(&label) == wanted
+                                || (synonyms != synonyms_key
+                                    && synonyms.split(',').any(|s| key(s) == wanted))
                         })
                 })
             }

@@ -14,9 +14,60 @@ pub enum ContactError {
     Email(String),
 }
 
-/// Normalises a phone written any way people write it to E.164 (`+79161234567`).
-/// Numbers without a country code are taken as Russian (`8 916 …`, `916 …`).
+/// How an extension is stored after the number: `+78123004050;ext=12` (RFC 3966).
+const EXTENSION: &str = ";ext=";
+
+/// Splits an extension off a phone as offices write it: `доб. 12`, `доб 12`,
+/// `добавочный 12`, `ext. 12`, `x12`, `#12`.
+fn split_extension(raw: &str) -> (&str, Option<&str>) {
+    const MARKERS: [&str; 7] = ["добавочный", "доб.", "доб", "ext.", "ext", "x", "#"];
+    let lower = raw.to_lowercase();
+    // Lower-casing Cyrillic and Latin keeps byte offsets; any other text has none.
+    if lower.len() != raw.len() {
+        return (raw, None);
+    }
+    for marker in MARKERS {
+        let Some(at) = lower.find(marker) else {
+            continue;
+        };
+        let rest = raw[at + marker.len()..].trim_start_matches([' ', '.', ':', '\u{a0}']);
+        let digits = rest.trim_end();
+        let number = raw[..at].trim_end().trim_end_matches(',');
+        if !digits.is_empty()
+            && digits.len() <= 6
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && number.chars().any(|c| c.is_ascii_digit())
+        {
+            return (number, Some(digits));
+        }
+    }
+    (raw, None)
+}
+
+/// The number and the extension of a stored phone.
+pub fn phone_parts(stored: &str) -> (&str, Option<&str>) {
+    match stored.split_once(EXTENSION) {
+        Some((number, extension)) => (number, Some(extension)),
+        None => (stored, None),
+    }
+}
+
+/// Normalises a phone written any way people write it to E.164 (`+79161234567`),
+/// an extension kept after it (`+78123004050;ext=12`). Numbers without a country
+/// code are taken as Russian (`8 916 …`, `916 …`).
 pub fn normalize_phone(raw: &str) -> Result<String, ContactError> {
+    let (number, extension) = split_extension(raw.trim());
+    let e164 = normalize_number(number).map_err(|e| match e {
+        ContactError::PhoneLetters(_) => ContactError::PhoneLetters(raw.to_string()),
+        _ => ContactError::PhoneInvalid(raw.to_string()),
+    })?;
+    Ok(match extension {
+        Some(ext) => format!("{e164}{EXTENSION}{ext}"),
+        None => e164,
+    })
+}
+
+fn normalize_number(raw: &str) -> Result<String, ContactError> {
     let trimmed = raw.trim();
     if trimmed.chars().any(|c| c.is_alphabetic()) {
         return Err(ContactError::PhoneLetters(raw.to_string()));
@@ -55,7 +106,8 @@ pub fn normalize_phone(raw: &str) -> Result<String, ContactError> {
 /// The digit strings a person may type to find this phone: the international digits
 /// and, for Russian numbers, the trunk form with a leading 8. Any local part is a
 /// substring of these.
-pub fn phone_search_forms(e164: &str) -> Vec<String> {
+pub fn phone_search_forms(stored: &str) -> Vec<String> {
+    let (e164, _) = phone_parts(stored);
     let digits = e164.trim_start_matches('+').to_string();
     let mut forms = vec![digits.clone()];
     if let Some(national) = digits.strip_prefix('7') {
@@ -64,14 +116,20 @@ pub fn phone_search_forms(e164: &str) -> Vec<String> {
     forms
 }
 
-/// Shows a stored E.164 phone the way it is read aloud in Russia: `+7 916 123-45-67`.
-pub fn format_phone(e164: &str) -> String {
+/// Shows a stored E.164 phone the way it is read aloud in Russia: `+7 916 123-45-67`,
+/// with its extension: `+7 812 300-40-50 доб. 12`.
+pub fn format_phone(stored: &str) -> String {
+    let (e164, extension) = phone_parts(stored);
     let digits = e164.trim_start_matches('+');
-    match digits.strip_prefix('7') {
+    let number = match digits.strip_prefix('7') {
         Some(n) if n.len() == 10 => {
             format!("+7 {} {}-{}-{}", &n[0..3], &n[3..6], &n[6..8], &n[8..10])
         }
         _ => e164.to_string(),
+    };
+    match extension {
+        Some(ext) => format!("{number} {}", tr_value("phone.extension", ext)),
+        None => number,
     }
 }
 
@@ -123,6 +181,32 @@ mod tests {
         ] {
             assert_eq!(normalize_phone(raw).as_deref(), Ok("+79161234567"), "{raw}");
         }
+    }
+
+    #[test]
+    fn an_extension_is_kept_after_the_number() {
+        for raw in [
+            "+7 (812) 300-40-50 доб. 12",
+            "+7 (812) 300-40-50 ДОБ 12",
+            "8 812 300 40 50, доб.12",
+            "+78123004050 ext. 12",
+            "+7 812 300-40-50 x12",
+            "+7 812 300-40-50 #12",
+        ] {
+            assert_eq!(
+                normalize_phone(raw).as_deref(),
+                Ok("+78123004050;ext=12"),
+                "{raw}"
+            );
+        }
+        assert_ne!(
+            normalize_phone("+7 812 300-40-50 доб. 14"),
+            normalize_phone("+7 812 300-40-50 доб. 12"),
+            "two extensions are two phones"
+        );
+        assert_eq!(phone_search_forms("+78123004050;ext=12")[0], "78123004050");
+        assert!(normalize_phone("доб. 12").is_err());
+        assert!(normalize_phone("8916abc4567").is_err());
     }
 
     #[test]

@@ -67,6 +67,119 @@ fn relative(offset: &str, today: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
+/// A birthday: a date, or a day and month when the year is not known (phones and
+/// address books keep those: `--05-14`, Apple's year 1604). Stored as `1990-05-14`
+/// or `--05-14`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birthday {
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// The year Apple's address books write for a birthday without one.
+const APPLE_NO_YEAR: i32 = 1604;
+
+impl Birthday {
+    /// Reads a birthday as people and address books write it: any date
+    /// [`parse_date`] reads, `14.05` or `14.05.` (no year), `--05-14` and `--0514`
+    /// (vCard), `1604-05-14` (Apple, no year). A date must exist (29 February only
+    /// without a year or in a leap year).
+    pub fn parse(input: &str, today: NaiveDate) -> Result<Birthday, DateError> {
+        let text = input.trim();
+        let bad = || DateError::Unreadable(text.to_string());
+        let missing = || DateError::DoesNotExist(text.to_string());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_digit());
+        let yearless = |m: &str, d: &str| -> Result<Birthday, DateError> {
+            if !digits(m) || !digits(d) {
+                return Err(bad());
+            }
+            let (month, day) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+            // Any leap year tells whether the day exists.
+            NaiveDate::from_ymd_opt(2000, month, day).ok_or_else(missing)?;
+            Ok(Birthday {
+                year: None,
+                month,
+                day,
+            })
+        };
+        if let Some(rest) = text.strip_prefix("--") {
+            return match rest.split_once('-') {
+                Some((m, d)) => yearless(m, d),
+                None if rest.len() == 4 => yearless(&rest[..2], &rest[2..]),
+                None => Err(bad()),
+            };
+        }
+        if let Some((d, m)) = text.trim_end_matches('.').split_once('.') {
+            if !m.contains('.') {
+                return yearless(m, d);
+            }
+        }
+        let date = parse_date(text, today)?;
+        Ok(Birthday::from_date(date))
+    }
+
+    /// A full date as a birthday; Apple's year 1604 means "no year".
+    pub fn from_date(date: NaiveDate) -> Birthday {
+        Birthday {
+            year: (date.year() != APPLE_NO_YEAR).then_some(date.year()),
+            month: date.month(),
+            day: date.day(),
+        }
+    }
+
+    /// Reads the stored form back; `None` for anything else.
+    pub fn from_stored(stored: &str) -> Option<Birthday> {
+        match stored.strip_prefix("--") {
+            Some(md) => {
+                let (m, d) = md.split_once('-')?;
+                Some(Birthday {
+                    year: None,
+                    month: m.parse().ok()?,
+                    day: d.parse().ok()?,
+                })
+            }
+            None => NaiveDate::parse_from_str(stored, "%Y-%m-%d")
+                .ok()
+                .map(Birthday::from_date),
+        }
+    }
+
+    /// `1990-05-14`, or `--05-14` without a year.
+    pub fn stored(&self) -> String {
+        match self.year {
+            Some(y) => format!("{y:04}-{:02}-{:02}", self.month, self.day),
+            None => format!("--{:02}-{:02}", self.month, self.day),
+        }
+    }
+
+    /// The date, when the year is known.
+    pub fn date(&self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year?, self.month, self.day)
+    }
+
+    /// The day in `year` it falls on (29 February on the 28th in other years).
+    pub fn in_year(&self, year: i32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month, 28))
+    }
+
+    /// Month and day packed as `MMDD`.
+    pub fn month_day(&self) -> u32 {
+        self.month * 100 + self.day
+    }
+
+    /// As the language writes it: `14.05.1990` / `1990-05-14`, `14.05` / `05-14`.
+    pub fn format(&self, lang: Lang) -> String {
+        match (self.date(), lang) {
+            (Some(date), _) => format_date(date, lang),
+            (None, Lang::Ru) => format!("{:02}.{:02}", self.day, self.month),
+            (None, Lang::En) => format!("{:02}-{:02}", self.month, self.day),
+        }
+    }
+}
+
 /// Reads `HH:MM`.
 pub fn parse_time(input: &str) -> Result<NaiveTime, DateError> {
     NaiveTime::parse_from_str(input.trim(), "%H:%M")
@@ -193,6 +306,34 @@ mod tests {
         assert_eq!(parse_date_time("16:00", today), Ok((today, at(16, 0))));
         assert_eq!(parse_date_time("+1w", today), Ok((day(2026, 11, 30), None)));
         assert!(parse_date_time("tomorrow 25:00", today).is_err());
+    }
+
+    #[test]
+    fn birthdays_with_and_without_a_year() {
+        let today = day(2026, 11, 23);
+        let yearless = |m, d| Birthday {
+            year: None,
+            month: m,
+            day: d,
+        };
+        for (raw, expected) in [
+            ("--05-14", yearless(5, 14)),
+            (" --12-25", yearless(12, 25)),
+            ("--0514", yearless(5, 14)),
+            ("14.05", yearless(5, 14)),
+            ("29.02", yearless(2, 29)),
+            ("1604-05-14", yearless(5, 14)),
+        ] {
+            assert_eq!(Birthday::parse(raw, today), Ok(expected), "{raw}");
+        }
+        let full = Birthday::parse("17.05.1990", today).unwrap();
+        assert_eq!(full.stored(), "1990-05-17");
+        assert_eq!(Birthday::from_stored("--05-14"), Some(yearless(5, 14)));
+        assert_eq!(yearless(5, 14).stored(), "--05-14");
+        assert_eq!(yearless(5, 14).format(Lang::Ru), "14.05");
+        assert_eq!(yearless(2, 29).in_year(2027), Some(day(2027, 2, 28)));
+        assert!(Birthday::parse("31.02", today).is_err());
+        assert!(Birthday::parse("--13-01", today).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::domain::call_window::CallWindow;
 use crate::domain::codes::{Channel, ClientKind, Gender, Source, Stage};
 use crate::domain::contact::{normalize_email, normalize_phone};
-use crate::domain::dates::parse_date;
+use crate::domain::dates::Birthday;
 use crate::domain::text::{clean, clean_lines, fold, MAX_LINE_CHARS, MAX_TEXT_CHARS};
 use crate::i18n::{tr, trf};
 use chrono::NaiveDate;
@@ -164,11 +164,11 @@ impl Field {
             Field::Birthday => match &text {
                 None => Ok(Value::Text(None)),
                 Some(t) => {
-                    let date = parse_date(t, today).map_err(|e| err(e.to_string()))?;
-                    if date > today {
+                    let birthday = Birthday::parse(t, today).map_err(|e| err(e.to_string()))?;
+                    if birthday.date().is_some_and(|date| date > today) {
                         return Err(err(trf("error.birthday_future", &[("value", t)])));
                     }
-                    Ok(Value::Text(Some(date.format("%Y-%m-%d").to_string())))
+                    Ok(Value::Text(Some(birthday.stored())))
                 }
             },
             Field::Gender => code_of(

@@ -3,9 +3,8 @@
 
 use super::error::StoreResult;
 use super::search::{search_rowid, search_text};
-use crate::domain::dates::month_day;
+use crate::domain::dates::Birthday;
 use crate::domain::settings::Settings;
-use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -129,8 +128,8 @@ pub(crate) fn refresh_client_facts(
     );
     let birthday_md = birthday
         .as_deref()
-        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .map(month_day);
+        .and_then(Birthday::from_stored)
+        .map(|b| b.month_day());
 
     let points: Vec<(String, String)> = conn
         .prepare_cached("SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY id")?
@@ -153,10 +152,16 @@ pub(crate) fn refresh_client_facts(
         .map(|(_, v)| v.clone());
     let has_email = points.iter().any(|(k, _)| k == "email");
 
+    // The orders, and the purchases an import counted without listing them.
     let (orders_count, total_spent, last_order_at): (i64, i64, Option<i64>) = conn
         .prepare_cached(
-            "SELECT count(*), CAST(total(amount_minor) AS INTEGER), max(ordered_at) FROM orders
-             WHERE client_id = ?1 AND deleted = 0 AND status != 'cancelled'",
+            "SELECT count(o.id) + c.history_orders,
+                    CAST(total(o.amount_minor) + c.history_spent_minor AS INTEGER),
+                    max(coalesce(max(o.ordered_at), c.history_last_order_at),
+                        coalesce(c.history_last_order_at, max(o.ordered_at)))
+             FROM clients c
+             LEFT JOIN orders o ON o.client_id = c.id AND o.deleted = 0 AND o.status != 'cancelled'
+             WHERE c.id = ?1",
         )?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let last_contact_at: Option<i64> = conn

@@ -182,6 +182,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every manager of the base: local id, login and full name (an import matches
+    /// the responsible manager a file names by either).
+    pub(crate) fn manager_list(&self) -> StoreResult<Vec<(i64, String, String)>> {
+        Ok(self
+            .conn
+            .prepare("SELECT id, login, name FROM managers WHERE deleted = 0 ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+
     /// A manager's local id by login, for assigning clients.
     pub(crate) fn manager_id(&self, login: &str) -> StoreResult<i64> {
         Ok(self.viewer(Some(login))?.id)

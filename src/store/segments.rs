@@ -111,7 +111,8 @@ fn criterion_sql(
         ),
         Criterion::Age(range) => {
             let (born_after, born_by) = birthdays_for_age(*range, today);
-            let mut parts = vec!["c.birthday IS NOT NULL".to_string()];
+            // A birthday without a year (`--05-14`) has no age.
+            let mut parts = vec!["c.birthday >= '0'".to_string()];
             if let Some(date) = born_after {
                 parts.push(format!("c.birthday > '{}'", date.format("%Y-%m-%d")));
             }

@@ -4,7 +4,7 @@
 use super::activity::local_instant;
 use super::error::StoreResult;
 use super::{Scope, Store, Viewer};
-use crate::domain::dates::age_on;
+use crate::domain::dates::{age_on, Birthday};
 use crate::domain::filter::Filter;
 use crate::domain::schedule::{
     next_occurrence, order_dates, order_due_today, ClientRef, DateItem, DateKind, DueContact,
@@ -244,15 +244,19 @@ impl Store {
             ),
             [],
             |r| {
-                let born =
-                    NaiveDate::parse_from_str(&r.get::<_, String>(7)?, "%Y-%m-%d").unwrap_or(date);
+                let stored: String = r.get(7)?;
+                let birthday = Birthday::from_stored(&stored);
+                // A birthday without a year is still celebrated; its age is unknown.
+                let born = birthday
+                    .and_then(|b| b.date().or_else(|| b.in_year(2000)))
+                    .unwrap_or(date);
                 let on = next_occurrence(born, date);
                 Ok(DateItem {
                     client: client_ref(r)?,
                     kind: DateKind::Birthday,
                     date: on,
                     in_days: (on - date).num_days(),
-                    age: Some(age_on(born, on)),
+                    age: birthday.and_then(|b| b.date()).map(|born| age_on(born, on)),
                 })
             },
         )?;

@@ -141,6 +141,9 @@ impl Entity {
                 "put_off_until",
                 "forgotten_at",
                 "created_at",
+                "history_orders",
+                "history_spent_minor",
+                "history_last_order_at",
             ],
             Entity::ContactPoint => &["client_id", "kind", "value", "label"],
             Entity::ContactPerson => &[
@@ -661,7 +664,7 @@ impl<'a> Writer<'a> {
 /// Whether an update can change a client's derived facts (names, birthday, search
 /// text, totals, next contact, …): a new city or note cannot, nor a relative's date.
 pub(crate) fn changes_facts(entity: Entity, fields: &Fields<'_>) -> bool {
-    const CLIENT_FACT_COLUMNS: [&str; 8] = [
+    const CLIENT_FACT_COLUMNS: [&str; 11] = [
         "kind",
         "last_name",
         "first_name",
@@ -670,6 +673,9 @@ pub(crate) fn changes_facts(entity: Entity, fields: &Fields<'_>) -> bool {
         "birthday",
         "manager_id",
         "deleted",
+        "history_orders",
+        "history_spent_minor",
+        "history_last_order_at",
     ];
     match entity {
         Entity::Client => fields.iter().any(|(n, _)| CLIENT_FACT_COLUMNS.contains(n)),

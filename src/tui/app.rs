@@ -434,27 +434,28 @@ impl App {
     }
 
     pub fn reload_today(&mut self, store: &Store) {
-        // The line selected before: the same client stays selected (on the same
-        // contact or in the same section if it is there twice); a client that left
-        // Today gives its place to the next line.
+        // The line selected before: the same client stays selected in the same section
+        // (on the same contact if it is there twice); a client that left the section
+        // gives its place to the next line — never a jump to its line elsewhere.
         let before = self.today_entries().get(self.today.selected).cloned();
         match store.today_for(&self.viewer, self.today.date) {
             Ok(today) => {
                 self.today.today = today;
                 let entries = self.today_entries();
                 let same = before.and_then(|was| {
-                    let of_client = |e: &&TodayEntry| e.client.number == was.client.number;
-                    let rank = |e: &TodayEntry| {
-                        (
-                            e.contact_uuid.is_some() && e.contact_uuid == was.contact_uuid,
-                            e.section == was.section,
-                        )
+                    let here = |e: &&TodayEntry| {
+                        e.client.number == was.client.number && e.section == was.section
                     };
                     entries
                         .iter()
                         .enumerate()
-                        .filter(|(_, e)| of_client(e))
-                        .max_by_key(|(i, e)| (rank(e), std::cmp::Reverse(*i)))
+                        .filter(|(_, e)| here(e))
+                        .max_by_key(|(i, e)| {
+                            (
+                                e.contact_uuid.is_some() && e.contact_uuid == was.contact_uuid,
+                                std::cmp::Reverse(*i),
+                            )
+                        })
                         .map(|(i, _)| i)
                 });
                 self.today.selected = same

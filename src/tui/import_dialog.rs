@@ -144,11 +144,7 @@ impl Default for ImportDialog {
 
 /// How a column will be read, in words.
 fn target_label(target: Option<Target>) -> String {
-    match target {
-        Some(Target::Field(field)) => field.label(),
-        Some(Target::Ignore) | None => tr("import_tui.not_imported"),
-        Some(other) => tr(&format!("import_target.{}", other.code().replace('-', "_"))),
-    }
+    Target::label_of(target)
 }
 
 fn duplicates_label(choice: OnDuplicate) -> String {

@@ -62,14 +62,27 @@ pub fn card(client: &ExportClient) -> String {
     }
     for (i, phone) in client.phones.iter().enumerate() {
         let preferred = if i == 0 { ";PREF=1" } else { "" };
-        lines.push(format!("TEL;TYPE=cell{preferred}:{phone}"));
+        // A number with an extension as a tel: URI (`tel:+78123004050;ext=12`).
+        match crate::domain::contact::phone_parts(phone) {
+            (_, Some(_)) => lines.push(format!("TEL;VALUE=uri;TYPE=work{preferred}:tel:{phone}")),
+            (_, None) => lines.push(format!("TEL;TYPE=cell{preferred}:{phone}")),
+        }
     }
     for (i, email) in client.emails.iter().enumerate() {
         let preferred = if i == 0 { ";PREF=1" } else { "" };
         lines.push(format!("EMAIL{preferred}:{}", escape(email)));
     }
-    if let Some(birthday) = &client.birthday {
-        lines.push(format!("BDAY:{}", birthday.replace('-', "")));
+    if let Some(birthday) = client
+        .birthday
+        .as_deref()
+        .and_then(crate::domain::dates::Birthday::from_stored)
+    {
+        // RFC 6350: `19900514`, or `--0514` when the year is not known.
+        let bday = match birthday.year {
+            Some(year) => format!("{year:04}{:02}{:02}", birthday.month, birthday.day),
+            None => format!("--{:02}{:02}", birthday.month, birthday.day),
+        };
+        lines.push(format!("BDAY:{bday}"));
     }
     if client.city.is_some() || client.address.is_some() {
         lines.push(format!(

@@ -5,7 +5,7 @@
 
 use super::rows::ImportRow;
 use crate::domain::codes::Stage;
-use crate::domain::dates::month_day;
+use crate::domain::dates::Birthday;
 use crate::domain::fields::{Field, Value as FieldValue};
 use crate::domain::segments::tier_for;
 use crate::domain::text::fold;
@@ -16,7 +16,6 @@ use crate::store::facts::{display_name, index_client, text_fingerprint};
 use crate::store::holder::WriterNote;
 use crate::store::search::{search_rowid, search_text};
 use crate::store::write::{int, opt_int, opt_text, text, Entity, Fields, Writer};
-use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
@@ -38,7 +37,7 @@ impl NewIds {
 
 /// The stage of a client a file does not give one for: what its history says.
 fn implied_stage(row: &ImportRow) -> Option<&'static str> {
-    if !row.orders.is_empty() {
+    if !row.orders.is_empty() || row.history.is_some() {
         Some(Stage::Won.code())
     } else if row.last_contact_at.is_some() {
         Some(Stage::Contacted.code())
@@ -145,8 +144,14 @@ pub fn create(
     let counted = row.orders.iter().filter(|o| o.status.code() != "cancelled");
     let birthday_md = row
         .text(Field::Birthday)
-        .and_then(|b| NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .map(|b| i64::from(month_day(b)));
+        .and_then(Birthday::from_stored)
+        .map(|b| i64::from(b.month_day()));
+    let history = row.history.unwrap_or_default();
+    if row.history.is_some() {
+        fields.push(("history_orders", int(history.orders)));
+        fields.push(("history_spent_minor", int(history.spent_minor)));
+        fields.push(("history_last_order_at", opt_int(history.last_order_at)));
+    }
     let marketing = row.consents.iter().any(|(p, _)| p.code() == "marketing");
     let rowid = search_rowid(manager, id);
     let year_ago = now - 365 * 86_400_000;
@@ -171,14 +176,20 @@ pub fn create(
         ("sort_name", text(fold(&name))),
         ("primary_phone", opt_text(phones.first().cloned())),
         ("birthday_md", opt_int(birthday_md)),
-        ("orders_count", int(counted.clone().count() as i64)),
+        (
+            "orders_count",
+            int((counted.clone().count() as i64).saturating_add(history.orders)),
+        ),
         (
             "total_spent_minor",
-            int(counted
-                .clone()
-                .fold(0i64, |sum, o| sum.saturating_add(o.amount_minor))),
+            int(counted.clone().fold(history.spent_minor, |sum, o| {
+                sum.saturating_add(o.amount_minor)
+            })),
         ),
-        ("last_order_at", opt_int(counted.map(|o| o.at_ms).max())),
+        (
+            "last_order_at",
+            opt_int(counted.map(|o| o.at_ms).max().max(history.last_order_at)),
+        ),
         ("last_contact_at", opt_int(row.last_contact_at)),
         (
             "next_contact_at",
@@ -211,6 +222,18 @@ pub fn create(
             true,
             Entity::Tag,
             &[("client_id", int(id)), ("tag", text(tag))],
+        )?;
+    }
+    if let Some((name, position)) = &row.contact_person {
+        put(
+            w,
+            true,
+            Entity::ContactPerson,
+            &[
+                ("client_id", int(id)),
+                ("name", text(name)),
+                ("position", opt_text(position.clone())),
+            ],
         )?;
     }
     search.add(id, rowid, search_words);
@@ -364,6 +387,19 @@ pub fn merge(w: &mut Writer<'_>, client: i64, row: &ImportRow) -> StoreResult<()
         )?;
         if current.as_deref().is_none_or(str::is_empty) {
             blanks.push((column, text(v)));
+        }
+    }
+    // Purchases the file counts, for a client that has no imported history yet.
+    if let Some(history) = row.history {
+        let has_history: bool = w.tx().query_row(
+            "SELECT history_orders > 0 OR history_spent_minor > 0 FROM clients WHERE id = ?1",
+            [client],
+            |r| r.get(0),
+        )?;
+        if !has_history {
+            blanks.push(("history_orders", int(history.orders)));
+            blanks.push(("history_spent_minor", int(history.spent_minor)));
+            blanks.push(("history_last_order_at", opt_int(history.last_order_at)));
         }
     }
     if !blanks.is_empty() {

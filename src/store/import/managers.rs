@@ -1,23 +1,39 @@
 //! Whose clients the imported rows become: the viewer's, the `--manager` given (leads
-//! and admins only), or for leads and admins the file's `Manager` column by login.
-//! A manager's file with such a column is imported as theirs, with a warning: only
-//! leads and admins hand clients to someone else (rule 1).
+//! and admins only), or for leads and admins the file's `Manager` column — by login
+//! or by the manager's full name, in either order (`Мария Смирнова`, as CRMs export
+//! the responsible person). A manager's file with such a column is imported as
+//! theirs, with a warning: only leads and admins hand clients to someone else (rule
+//! 1). A name that is no manager of this base costs nothing: the client goes to the
+//! default manager, the name into its notes, and the report names it once.
 
 use super::headers::{Column, Target};
-use super::rows::{ImportRow, Problem};
-use super::{reject, ImportOptions, ImportReport};
+use super::rows::ImportRow;
+use super::{ImportOptions, ImportReport};
 use crate::domain::rules::may_reassign;
+use crate::domain::text::fold;
 use crate::i18n::tr;
 use crate::store::error::{StoreError, StoreResult};
 use crate::store::{Store, Viewer};
-use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 pub struct Managers {
     default: i64,
+    /// The default manager's login, for the report.
+    pub default_login: String,
     /// The `Manager` column's header, when it decides.
     column: Option<String>,
     known: HashMap<String, Option<i64>>,
+    /// Every manager: id, login, full name folded with its words in order.
+    all: Vec<(i64, String, String)>,
+    /// Names the file gives that are no manager here, in the order met.
+    pub unknown: Vec<String>,
+}
+
+/// A full name as a key that ignores case, `ё` and the order of its words.
+fn name_key(name: &str) -> String {
+    let mut words: Vec<String> = fold(name).split_whitespace().map(String::from).collect();
+    words.sort();
+    words.join(" ")
 }
 
 impl Managers {
@@ -46,39 +62,52 @@ impl Managers {
         if column.is_some() && !may_assign {
             report.warnings.push(tr("import.manager_column_ignored"));
         }
+        let listed = store.manager_list()?;
+        let all_logins: Vec<(i64, String)> =
+            listed.iter().map(|(id, l, _)| (*id, l.clone())).collect();
+        let all: Vec<(i64, String, String)> = listed
+            .into_iter()
+            .map(|(id, login, name)| (id, login, name_key(&name)))
+            .collect();
+        let default_login = all_logins
+            .iter()
+            .find(|(id, _)| *id == default)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_else(|| viewer.login.clone());
         Ok(Managers {
             default,
+            default_login,
             column: column.filter(|_| may_assign),
             known: HashMap::new(),
+            all,
+            unknown: Vec::new(),
         })
     }
 
-    /// The manager of a row; `None` (and a rejected row) for a login that is nobody's.
-    pub fn resolve(
-        &mut self,
-        conn: &rusqlite::Connection,
-        row: &ImportRow,
-        report: &mut ImportReport,
-    ) -> StoreResult<Option<i64>> {
-        let (Some(column), Some(login)) = (&self.column, &row.manager) else {
-            return Ok(Some(self.default));
+    /// The manager of a row: the file's, by login or name, else the default; an
+    /// unknown name goes into the row's notes.
+    pub fn resolve(&mut self, row: &mut ImportRow) -> i64 {
+        let (Some(column), Some(named)) = (&self.column, row.manager.clone()) else {
+            return self.default;
         };
-        if !self.known.contains_key(login) {
-            let id: Option<i64> = conn
-                .prepare_cached("SELECT id FROM managers WHERE login = ?1 AND deleted = 0")?
-                .query_row([login], |r| r.get(0))
-                .optional()?;
-            self.known.insert(login.clone(), id);
+        let all = &self.all;
+        let id = *self.known.entry(named.clone()).or_insert_with(|| {
+            let login = named.trim().to_lowercase();
+            let key = name_key(&named);
+            all.iter()
+                .find(|(_, l, _)| *l == login)
+                .or_else(|| all.iter().find(|(_, _, n)| *n == key))
+                .map(|(id, _, _)| *id)
+        });
+        match id {
+            Some(id) => id,
+            None => {
+                if !self.unknown.contains(&named) {
+                    self.unknown.push(named.clone());
+                }
+                row.add_note(&format!("{column}: {named}"));
+                self.default
+            }
         }
-        let id = self.known[login];
-        if id.is_none() {
-            let problem = Problem {
-                line: row.line,
-                column: column.clone(),
-                message: StoreError::NoSuchManager(login.clone()).to_string(),
-            };
-            reject(report, vec![problem]);
-        }
-        Ok(id)
     }
 }

@@ -17,6 +17,9 @@ mod managers;
 mod plan;
 pub mod read;
 pub mod rows;
+mod scan;
+pub mod values;
+mod vcard;
 mod workbook;
 
 pub use headers::{Column, Target};
@@ -26,11 +29,13 @@ pub use rows::Problem;
 
 use super::error::{StoreError, StoreResult};
 use super::{Store, Viewer};
-use crate::i18n::trf;
+use crate::domain::fields::Field;
+use crate::i18n::{tr_value, trf};
 use managers::Managers;
 use plan::{find_duplicate, Match, Seen};
-use rows::{ImportRow, RowReader};
+use rows::{ImportRow, RowRead, RowReader};
 use rusqlite::config::DbConfig;
+use scan::{date_evidence, find_header};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -39,9 +44,6 @@ pub const PROGRESS_EVERY: usize = 10_000;
 
 /// How many rows of new clients are held before they are written together.
 const QUEUE_ROWS: usize = 20_000;
-
-/// How far down a file the header row is looked for.
-const HEADER_SEARCH_ROWS: usize = 10;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -53,6 +55,8 @@ pub struct ImportOptions {
     pub manager: Option<String>,
     /// `--map COLUMN=field` overrides, header text → target.
     pub map: Vec<(String, Target)>,
+    /// `--date-order dmy|mdy`: how to read `1/2/2024` when the file does not tell.
+    pub date_order: Option<values::DateOrder>,
 }
 
 /// Reads `COLUMN=field` of `--map`.
@@ -82,6 +86,10 @@ pub struct ImportReport {
     pub skipped: usize,
     pub rejected: usize,
     pub problems: Vec<Problem>,
+    /// Lines of totals rows (`Итого:`), which are not clients.
+    pub totals_lines: Vec<u64>,
+    /// How the file writes `1/2/2024`, as its dates showed or `--date-order` said.
+    pub date_order: values::DateOrder,
     pub duplicates: Vec<DuplicateLine>,
     pub warnings: Vec<String>,
     /// How long indexing the new clients' search text took, after the commit.
@@ -107,6 +115,16 @@ pub enum ImportError {
     NoHeader(String),
     #[error("{}", trf("import.map_column_missing", &[("file", .file), ("column", .column)]))]
     MapColumnMissing { file: String, column: String },
+    /// No column gives a client's name: said once for the file, not on every row.
+    #[error("{}", trf("import.no_name_column", &[("file", .file), ("columns", .columns)]))]
+    NoNameColumn { file: String, columns: String },
+    /// Slashed dates that fit both orders, and nothing in the file tells which.
+    #[error("{}", trf("import.date_order_ask", &[("file", .file), ("column", .column), ("example", .example)]))]
+    DateOrderUnknown {
+        file: String,
+        column: String,
+        example: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -133,6 +151,16 @@ impl Store {
             reason: e.to_string(),
         };
         let (mut rows, format) = read::open(path).map_err(unreadable)?;
+        // A vCard's cells are named by the reader, each with what it is.
+        let mut options = options.clone();
+        if format.kind == "vcf" {
+            options.map.extend(
+                vcard::COLUMNS
+                    .iter()
+                    .map(|(header, target)| (header.to_string(), *target)),
+            );
+        }
+        let options = &options;
         let mut report = ImportReport {
             file: file.clone(),
             dry_run: options.dry_run,
@@ -145,39 +173,64 @@ impl Store {
             ));
         }
         report.format = Some(format);
-        // The header row: the first of the first few rows with two known headers.
-        let mut headers = None;
-        for _ in 0..HEADER_SEARCH_ROWS {
-            match rows.next_row() {
-                Some(Ok((line, record))) => {
-                    let cells: Vec<String> = record.iter().map(str::to_string).collect();
-                    if headers::known_headers(&cells) >= 2
-                        || (!options.map.is_empty()
-                            && headers::map_columns(&cells, &options.map).is_ok())
-                    {
-                        headers = Some((line, cells));
-                        break;
-                    }
-                }
-                Some(Err(e)) => return Err(unreadable(e)),
-                None => break,
-            }
-        }
-        let (header_line, cells) = headers.ok_or_else(|| ImportError::NoHeader(file.clone()))?;
+        let (header_line, cells) = find_header(&mut rows, options)
+            .map_err(unreadable)?
+            .ok_or_else(|| ImportError::NoHeader(file.clone()))?;
         let columns = headers::map_columns(&cells, &options.map).map_err(|column| {
             ImportError::MapColumnMissing {
                 file: file.clone(),
                 column,
             }
         })?;
-        for column in columns
+        let not_imported: Vec<&str> = columns
             .iter()
-            .filter(|c| c.target.is_none() && !c.header.is_empty())
-        {
-            report
-                .warnings
-                .push(trf("import.column_ignored", &[("column", &column.header)]));
+            .filter(|c| matches!(c.target, None | Some(Target::Ignore)) && !c.header.is_empty())
+            .map(|c| c.header.as_str())
+            .collect();
+        if !not_imported.is_empty() {
+            report.warnings.push(tr_value(
+                "import.columns_not_imported",
+                not_imported.join(", "),
+            ));
         }
+        let names_a_client = columns.iter().any(|c| {
+            matches!(
+                c.target,
+                Some(Target::Field(
+                    Field::Name
+                        | Field::LastName
+                        | Field::FirstName
+                        | Field::Patronymic
+                        | Field::Company
+                ))
+            )
+        });
+        if !names_a_client {
+            return Err(ImportError::NoNameColumn {
+                file: file.clone(),
+                columns: cells
+                    .iter()
+                    .filter(|c| !c.trim().is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        report.date_order = match options.date_order {
+            Some(order) => order,
+            None => {
+                let evidence = date_evidence(path, header_line, &columns).map_err(unreadable)?;
+                if evidence.undecided() {
+                    let (column, example) = evidence.first_ambiguous.clone().unwrap_or_default();
+                    return Err(ImportError::DateOrderUnknown {
+                        file: file.clone(),
+                        column,
+                        example,
+                    });
+                }
+                evidence.order()
+            }
+        };
         report.header_line = header_line;
 
         report.columns = columns.clone();
@@ -216,7 +269,7 @@ impl Store {
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportReport, ImportError> {
         let mut managers = Managers::new(self, viewer, options, columns, &mut report)?;
-        let mut reader = RowReader::new(columns, super::clients::today());
+        let mut reader = RowReader::new(columns, super::clients::today(), report.date_order);
         let mut seen = Seen::default();
         let mut touched: BTreeSet<i64> = BTreeSet::new();
         let mut failed: Option<ImportError> = None;
@@ -236,9 +289,13 @@ impl Store {
                         break;
                     }
                 };
-                let row = match reader.read(line, record) {
-                    Ok(Some(row)) => row,
-                    Ok(None) => continue,
+                let mut row = match reader.read(line, record) {
+                    Ok(RowRead::Row(row)) => row,
+                    Ok(RowRead::Empty) => continue,
+                    Ok(RowRead::Totals) => {
+                        report.totals_lines.push(line);
+                        continue;
+                    }
                     Err(problems) => {
                         report.rows += 1;
                         reject(&mut report, problems);
@@ -249,9 +306,8 @@ impl Store {
                 if report.rows % PROGRESS_EVERY == 0 {
                     progress(report.rows);
                 }
-                let Some(manager) = managers.resolve(w.tx(), &row, &mut report)? else {
-                    continue;
-                };
+                report.problems.extend(row.kept.iter().cloned());
+                let manager = managers.resolve(&mut row);
                 // After a rejected row nothing will be kept: only check the rest.
                 let writing = !options.dry_run && (options.skip_invalid || report.rejected == 0);
                 match classify(
@@ -301,6 +357,15 @@ impl Store {
             report.written = keep;
             Ok(((), keep))
         });
+        if !managers.unknown.is_empty() {
+            report.warnings.push(trf(
+                "import.unknown_managers",
+                &[
+                    ("names", &managers.unknown.join(", ")),
+                    ("manager", &managers.default_login),
+                ],
+            ));
+        }
         if result.is_ok() && report.written {
             let start = std::time::Instant::now();
             // The clients are committed: a failure now (a full disk) must not be told as

@@ -178,6 +178,11 @@ pub enum Rows {
         rows: std::sync::mpsc::Receiver<workbook::SheetRow>,
         record: StringRecord,
     },
+    /// vCards, a row each (see `vcard`).
+    Cards {
+        rows: std::vec::IntoIter<(u64, StringRecord)>,
+        record: StringRecord,
+    },
 }
 
 /// What was found about a file before its rows.
@@ -213,7 +218,23 @@ pub fn open(path: &Path) -> Result<(Rows, FileFormat), ReadError> {
         };
         return Ok((rows, format));
     }
-    let (text, encoding, damaged) = decode_with_damage(std::fs::read(path)?);
+    let bytes = std::fs::read(path)?;
+    let card_file = matches!(extension.as_str(), "vcf" | "vcard")
+        || super::vcard::is_vcard(&String::from_utf8_lossy(&bytes[..bytes.len().min(64)]));
+    if card_file {
+        let format = FileFormat {
+            kind: "vcf".into(),
+            damaged_line: None,
+            encoding: None,
+            delimiter: None,
+        };
+        let rows = Rows::Cards {
+            rows: super::vcard::rows(bytes).into_iter(),
+            record: StringRecord::new(),
+        };
+        return Ok((rows, format));
+    }
+    let (text, encoding, damaged) = decode_with_damage(bytes);
     let delimiter = detect_delimiter(&text);
     if let Some(line) = unclosed_quote(&text, delimiter) {
         return Err(ReadError::UnclosedQuote { line });
@@ -253,6 +274,10 @@ impl Rows {
                 Ok(false) => None,
                 Err(err) => Some(Err(err.into())),
             },
+            Rows::Cards { rows, record } => rows.next().map(|(line, next)| {
+                *record = next;
+                Ok((line, &*record))
+            }),
             Rows::Sheet { rows, record } => match rows.recv().ok()? {
                 Ok((line, next)) => {
                     *record = next;
