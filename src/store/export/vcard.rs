@@ -46,6 +46,15 @@ pub fn card(client: &ExportClient) -> String {
         "BEGIN:VCARD".to_string(),
         "VERSION:4.0".to_string(),
         format!("UID:urn:uuid:{}", client.uuid),
+        // RFC 6350 §6.1.4: a company's card says so, or it comes back as a person.
+        format!(
+            "KIND:{}",
+            if client.kind == "company" {
+                "org"
+            } else {
+                "individual"
+            }
+        ),
         format!("FN:{}", escape(&client.name)),
         format!(
             "N:{};{};{};;",

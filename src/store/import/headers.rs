@@ -152,7 +152,7 @@ use Target as T;
 #[rustfmt::skip]
 const RULES: &[Rule] = &[
     // What a column beside a value says about it: its label, type, display name.
-    not_imported(&["label"]), not_imported(&["type", "email"]), not_imported(&["type", "phone"]),
+    only(T::Field(F::Tags), &["labels"]), not_imported(&["label"]), not_imported(&["type", "email"]), not_imported(&["type", "phone"]),
     not_imported(&["type", "address"]), not_imported(&["type", "organization"]),
     not_imported(&["type", "website"]), not_imported(&["тип", "email"]),
     not_imported(&["краткое"]), not_imported(&["short", "name"]),

@@ -235,6 +235,13 @@ pub fn open(path: &Path) -> Result<(Rows, FileFormat), ReadError> {
         return Ok((rows, format));
     }
     let (text, encoding, damaged) = decode_with_damage(bytes);
+    // Windows line ends as one: the CSV reader counts a CRLF file's lines one short,
+    // and a note's line break is a line break whichever the file used.
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
     let delimiter = detect_delimiter(&text);
     if let Some(line) = unclosed_quote(&text, delimiter) {
         return Err(ReadError::UnclosedQuote { line });

@@ -399,6 +399,20 @@ impl<'c> RowReader<'c> {
         .iter()
         .any(|f| value(&got, *f).is_some());
         let mut kind = value(&got, Field::Kind);
+        // A name that is only the company's (Google writes a company contact's name
+        // as its organisation's) is no person.
+        let person_parts = [Field::LastName, Field::FirstName, Field::Patronymic]
+            .iter()
+            .any(|f| value(&got, *f).is_some());
+        if let (Some(name), Some(company), false) = (
+            value(&got, Field::Name),
+            value(&got, Field::Company),
+            person_parts,
+        ) {
+            if fold(&name) == fold(&company) {
+                got.single.retain(|(f, _)| *f != Field::Name);
+            }
+        }
         // A name that is a company's (`Покупатель: ООО «Вектор Плюс»`) names a company.
         if kind.is_none() && value(&got, Field::Company).is_none() {
             if let Some(name) = value(&got, Field::Name).filter(|n| is_company_name(n)) {

@@ -166,7 +166,20 @@ fn components(value: &str) -> Vec<String> {
 
 /// A text value unescaped (`\,` `\;` `\n` `\\`).
 fn unescape(value: &str) -> String {
-    components(&value.replace(';', "\\;")).join(";")
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 /// A vCard `BDAY` as a birthday the fields read: `1990-05-14`, or `--05-14` without a
