@@ -1,9 +1,13 @@
 //! Importing a spreadsheet from the interface: a path, then a preview of how each
 //! column will be read and what would be created, merged or rejected (a dry run), and
-//! only then the import itself.
+//! only then the import itself. In the preview any column can be given another field
+//! (`↑↓` pick the column, `←→` its field), and a file whose dates do not tell their
+//! order is read as the user says (`o`).
 
+use crate::domain::fields::Field;
 use crate::i18n::{tr, trf};
-use crate::store::import::{ImportOptions, ImportReport, OnDuplicate, Target};
+use crate::store::import::values::DateOrder;
+use crate::store::import::{ImportError, ImportOptions, ImportReport, OnDuplicate, Target};
 use crate::store::{Store, Viewer};
 use std::path::PathBuf;
 
@@ -17,7 +21,38 @@ pub enum ImportInput {
     CycleDuplicates,
     /// `s`: import the good rows even when some are rejected.
     ToggleSkipInvalid,
+    /// `↑` `↓`: the column whose field `←` `→` change.
+    PrevColumn,
+    NextColumn,
+    NextTarget,
+    PrevTarget,
+    /// `o`: read `1/2/2024` day first, month first, or as the file shows.
+    CycleDateOrder,
     Cancel,
+}
+
+/// What a column can be imported as, in the order `←→` go through them.
+fn targets() -> Vec<Option<Target>> {
+    let extras = [
+        Target::Manager,
+        Target::PhoneExtension,
+        Target::TotalSpent,
+        Target::OrdersCount,
+        Target::LastOrderAt,
+        Target::CreatedAt,
+        Target::LastContactAt,
+        Target::NextContactAt,
+        Target::Inn,
+        Target::Kpp,
+        Target::Ogrn,
+        Target::ConsentProcessing,
+        Target::ConsentMarketing,
+        Target::ExternalId,
+    ];
+    std::iter::once(None)
+        .chain(Field::ALL.iter().map(|f| Some(Target::Field(*f))))
+        .chain(extras.into_iter().map(Some))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +63,14 @@ pub struct ImportDialog {
     /// The dry run of the file as it stands; `None` until the path is confirmed.
     pub preview: Option<ImportReport>,
     pub error: Option<String>,
+    /// The column of the preview the user is on.
+    pub column: usize,
+    /// Fields the user gave columns, by header (what `--map` does on the command line).
+    pub map: Vec<(String, Target)>,
+    /// How to read slashed dates, when the user said.
+    pub date_order: Option<DateOrder>,
+    /// The file's dates need their order said (the last check asked).
+    pub asks_date_order: bool,
 }
 
 /// What happened when the dialog was given a key.
@@ -45,6 +88,10 @@ impl ImportDialog {
             skip_invalid: false,
             preview: None,
             error: None,
+            column: 0,
+            map: Vec::new(),
+            date_order: None,
+            asks_date_order: false,
         }
     }
 
@@ -53,6 +100,8 @@ impl ImportDialog {
             dry_run,
             skip_invalid: self.skip_invalid,
             on_duplicate: self.on_duplicate,
+            map: self.map.clone(),
+            date_order: self.date_order,
             ..ImportOptions::default()
         }
     }
@@ -74,10 +123,44 @@ impl ImportDialog {
                 self.error = None;
             }
             Err(e) => {
+                self.asks_date_order = matches!(e, ImportError::DateOrderUnknown { .. });
                 self.preview = None;
                 self.error = Some(e.to_string());
             }
         }
+        if self.preview.is_some() {
+            self.asks_date_order = false;
+        }
+    }
+
+    /// Gives the selected column the next (or previous) field, and checks again.
+    fn retarget(&mut self, step: isize, store: &mut Store, viewer: &Viewer) {
+        let Some(column) = self
+            .preview
+            .as_ref()
+            .and_then(|p| {
+                p.columns
+                    .iter()
+                    .filter(|c| !c.header.is_empty())
+                    .nth(self.column)
+            })
+            .cloned()
+        else {
+            return;
+        };
+        let all = targets();
+        let at = all.iter().position(|t| *t == column.target).unwrap_or(0) as isize;
+        let next = all[(at + step).rem_euclid(all.len() as isize) as usize];
+        self.map.retain(|(header, _)| *header != column.header);
+        self.map
+            .push((column.header, next.unwrap_or(Target::Ignore)));
+        self.check(store, viewer);
+    }
+
+    fn columns(&self) -> usize {
+        self.preview.as_ref().map_or(0, |p| {
+            p.columns.iter().filter(|c| !c.header.is_empty()).count()
+        })
     }
 
     pub fn input(&mut self, input: &ImportInput, store: &mut Store, viewer: &Viewer) -> ImportStep {
@@ -97,6 +180,20 @@ impl ImportDialog {
             }
             ImportInput::ToggleSkipInvalid | ImportInput::Char('s') | ImportInput::Char('ы') => {
                 self.skip_invalid = !self.skip_invalid;
+                self.check(store, viewer);
+            }
+            ImportInput::PrevColumn => self.column = self.column.saturating_sub(1),
+            ImportInput::NextColumn => {
+                self.column = (self.column + 1).min(self.columns().saturating_sub(1))
+            }
+            ImportInput::NextTarget => self.retarget(1, store, viewer),
+            ImportInput::PrevTarget => self.retarget(-1, store, viewer),
+            ImportInput::CycleDateOrder | ImportInput::Char('o') | ImportInput::Char('щ') => {
+                self.date_order = match self.date_order {
+                    None => Some(DateOrder::DayFirst),
+                    Some(DateOrder::DayFirst) => Some(DateOrder::MonthFirst),
+                    Some(_) => None,
+                };
                 self.check(store, viewer);
             }
             ImportInput::Confirm if self.preview.is_none() => {
@@ -145,6 +242,17 @@ impl Default for ImportDialog {
 /// How a column will be read, in words.
 fn target_label(target: Option<Target>) -> String {
     Target::label_of(target)
+}
+
+/// How many columns the preview shows at once.
+const COLUMN_WINDOW: usize = 10;
+
+fn date_order_label(order: DateOrder) -> String {
+    tr(match order {
+        DateOrder::DayFirst => "import_tui.day_first",
+        DateOrder::MonthFirst => "import_tui.month_first",
+        DateOrder::Unknown => "import_tui.order_unknown",
+    })
 }
 
 fn duplicates_label(choice: OnDuplicate) -> String {
@@ -201,20 +309,43 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
                 tr("import_tui.columns"),
                 theme::heading(),
             )));
-            for column in &report.columns {
-                let style = if column.target.is_none() {
+            // A window of the columns around the one selected: an Outlook file has 92.
+            let named: Vec<_> = report
+                .columns
+                .iter()
+                .filter(|c| !c.header.is_empty())
+                .collect();
+            let window = COLUMN_WINDOW.min(named.len());
+            let first = dialog
+                .column
+                .saturating_sub(window / 2)
+                .min(named.len().saturating_sub(window));
+            if first > 0 {
+                lines.push(Line::from(Span::styled("  …", theme::dim())));
+            }
+            for (i, column) in named.iter().enumerate().skip(first).take(window) {
+                let style = if i == dialog.column {
+                    theme::selected()
+                } else if matches!(column.target, None | Some(Target::Ignore)) {
                     theme::dim()
                 } else {
                     ratatui::style::Style::new()
                 };
                 lines.push(Line::styled(
                     format!(
-                        "  {:<24} → {}",
+                        "{} {:<24} → {}",
+                        if i == dialog.column { "▸" } else { " " },
                         super::fit(&column.header, 24),
                         target_label(column.target)
                     ),
                     style,
                 ));
+            }
+            if first + window < named.len() {
+                lines.push(Line::from(Span::styled(
+                    trf("today.more", &[("count", &(named.len() - first - window))]),
+                    theme::dim(),
+                )));
             }
             lines.push(Line::from(Span::styled(
                 trf(
@@ -239,7 +370,7 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
                 )));
             }
             lines.push(Line::from(format!(
-                "{}: {}   {}: {}",
+                "{}: {}   {}: {}   {}: {}",
                 tr("import_tui.duplicates"),
                 duplicates_label(dialog.on_duplicate),
                 tr("import_tui.skip_invalid"),
@@ -247,7 +378,9 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
                     "answer.yes"
                 } else {
                     "answer.no"
-                })
+                }),
+                tr("import_tui.date_order"),
+                date_order_label(dialog.date_order.unwrap_or(report.date_order)),
             )));
         }
     }
@@ -257,19 +390,21 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     lines.push(Line::default());
     let keys = if dialog.preview.is_some() {
         "import_tui.preview_keys"
+    } else if dialog.asks_date_order {
+        "import_tui.date_order_keys"
     } else {
         "import_tui.path_keys"
     };
     lines.push(Line::from(Span::styled(tr(keys), theme::dim())));
-    let popup = super::centered(area, 90, lines.len() as u16 + 2);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(tr("import_tui.title"))
-                .border_style(theme::focused_border()),
-        ),
-        popup,
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(tr("import_tui.title"))
+            .border_style(theme::focused_border()),
     );
+    // As tall as the lines take once wrapped: the keys at the end must show.
+    let width = 90.min(area.width);
+    let popup = super::centered(area, width, paragraph.line_count(width) as u16);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(paragraph, popup);
 }

@@ -61,6 +61,11 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Backspace => ImportInput::Backspace,
                 KeyCode::F(2) => ImportInput::CycleDuplicates,
                 KeyCode::F(3) => ImportInput::ToggleSkipInvalid,
+                KeyCode::Up => ImportInput::PrevColumn,
+                KeyCode::Down => ImportInput::NextColumn,
+                KeyCode::Right => ImportInput::NextTarget,
+                KeyCode::Left => ImportInput::PrevTarget,
+                KeyCode::F(4) => ImportInput::CycleDateOrder,
                 KeyCode::Char(c) => ImportInput::Char(c),
                 _ => return None,
             }))

@@ -55,7 +55,10 @@ pub fn replica_for(team: &Path) -> StoreResult<PathBuf> {
         .join(format!("{stem}-{tag}.db")))
 }
 
-/// Size and modification time of a file: a sync tool replacing it changes them.
+/// Size, modification time and (on Unix) the inode of a file: replacing it changes
+/// them. The inode matters: two devices publishing within one tick of the file
+/// system's clock (4 ms on ext4) leave files of one size and one mtime, but every
+/// publish renames a new file into place.
 fn file_stamp(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     let modified = meta
@@ -63,7 +66,11 @@ fn file_stamp(path: &Path) -> Option<String> {
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
-    Some(format!("{}:{}", meta.len(), modified.as_nanos()))
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0u64;
+    Some(format!("{}:{}:{inode}", meta.len(), modified.as_nanos()))
 }
 
 fn absolute(path: &Path) -> PathBuf {
