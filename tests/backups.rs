@@ -60,6 +60,7 @@ fn a_migration_first_copies_the_base_it_changes() {
              ALTER TABLE clients DROP COLUMN history_orders;
              ALTER TABLE clients DROP COLUMN history_spent_minor;
              ALTER TABLE clients DROP COLUMN history_last_order_at;
+             DROP TABLE published_segments;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -99,13 +99,19 @@ pub fn report_lines(report: &SyncReport, quiet: bool) -> Vec<String> {
     for (name, why) in &report.copies_refused {
         lines.push(trf("sync.copy_refused", &[("name", name), ("why", why)]));
     }
-    match &report.published {
-        Some(done) => lines.push(trf(
-            "sync.went_out",
-            &[("changes", &report.went_out), ("ms", &done.millis)],
-        )),
-        None if !quiet => lines.push(tr("sync.up_to_date")),
-        None => {}
+    if report.went_out > 0 {
+        lines.push(tr_value("sync.went_out", report.went_out));
+    } else if !quiet && report.published.is_none() {
+        lines.push(tr("sync.up_to_date"));
+    }
+    if let Some(done) = &report.published {
+        lines.push(trf(
+            "sync.snapshot_written",
+            &[
+                ("mib", &super::output::mib(done.bytes)),
+                ("ms", &done.millis),
+            ],
+        ));
     }
     lines
 }

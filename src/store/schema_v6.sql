@@ -11,3 +11,12 @@ ALTER TABLE segments ADD COLUMN author_id INTEGER REFERENCES managers(id);
 ALTER TABLE clients ADD COLUMN history_orders INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN history_spent_minor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN history_last_order_at INTEGER;
+
+-- Sharing by segments (SPEC §7): this device's change segments in the shared folder,
+-- by number, with the clock range each covers. Local: never published or merged
+-- (a snapshot of the base leaves it empty).
+CREATE TABLE published_segments (
+    number    INTEGER PRIMARY KEY,
+    after_hlc INTEGER NOT NULL,
+    last_hlc  INTEGER NOT NULL
+);

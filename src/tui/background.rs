@@ -37,7 +37,7 @@ impl SyncNews {
         SyncNews::Synced {
             came_in: report.came_in.changes,
             went_out: report.went_out,
-            published: report.published.is_some(),
+            published: report.published.is_some() || report.segment.is_some(),
             conflicts: report.came_in.conflicts,
             refused: report
                 .copies_refused

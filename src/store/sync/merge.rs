@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::clocks::{Clocks, FieldClock};
 pub(crate) use super::unseen::{is_ahead, vector_of, Vector};
-use super::unseen::{unseen_changes, Incoming};
+use super::unseen::{unseen_changes, DeviceCode, Incoming};
 
 /// What a merge brought in.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +31,29 @@ pub struct MergeReport {
     /// Time spent merging (reading the changes, applying them, committing), without
     /// copying and checking the file.
     pub millis: u64,
+}
+
+impl MergeReport {
+    /// Adds what another merge of the same sync brought.
+    pub fn add(&mut self, other: &MergeReport) {
+        self.changes += other.changes;
+        self.clients += other.clients;
+        self.conflicts += other.conflicts;
+        self.millis += other.millis;
+    }
+}
+
+/// What the devices of incoming changes had seen, each a vector.
+pub(crate) struct Seen {
+    pub(crate) by_device: HashMap<String, Vector>,
+    /// For a device not named above (all changes of one copy of the base).
+    pub(crate) otherwise: Vector,
+}
+
+impl Seen {
+    fn of(&self, device: &str) -> &Vector {
+        self.by_device.get(device).unwrap_or(&self.otherwise)
+    }
 }
 
 /// A same-field clash: the value that lost and who made it.
@@ -47,13 +70,36 @@ impl Store {
     /// Merges the base at `other` (a private copy, already checked to be this base)
     /// into this one, in one transaction.
     pub(crate) fn merge_copy(&mut self, other: &Connection) -> StoreResult<MergeReport> {
-        let started = std::time::Instant::now();
         let theirs = vector_of(other)?;
         let ours = vector_of(&self.conn)?;
         if !is_ahead(&theirs, &ours) {
             return Ok(MergeReport::default());
         }
         let (changes, devices) = unseen_changes(other, &ours)?;
+        // The other copy as a whole had seen what its vector says.
+        let seen = Seen {
+            by_device: HashMap::new(),
+            otherwise: theirs,
+        };
+        self.merge_incoming(changes, &devices, &seen)
+    }
+
+    /// Applies changes of other devices this copy has not seen (from a copy of the
+    /// base, or from their segments), in one transaction. `seen` says what the device
+    /// of each change had seen when it made it: a same-field change of this copy it
+    /// had not seen is a clash.
+    pub(crate) fn merge_incoming(
+        &mut self,
+        mut changes: Vec<Incoming>,
+        devices: &[DeviceCode],
+        seen: &Seen,
+    ) -> StoreResult<MergeReport> {
+        let started = std::time::Instant::now();
+        if changes.is_empty() {
+            return Ok(MergeReport::default());
+        }
+        changes.sort_by(|a, b| (a.hlc, &a.device).cmp(&(b.hlc, &b.device)));
+        let theirs = seen;
         // Clients these changes forget: what they wrote of them before comes in already
         // erased (the other copy scrubbed its log when it forgot them).
         let doomed: HashSet<String> = changes
@@ -65,14 +111,14 @@ impl Store {
             let mut merge = Merge {
                 doomed: &doomed,
                 device_ids: HashMap::new(),
-                theirs: &theirs,
+                theirs,
                 clocks: Clocks::default(),
                 clients: HashSet::new(),
                 ids: HashMap::new(),
                 forgotten: HashMap::new(),
                 report: MergeReport::default(),
             };
-            for (uuid, code) in &devices {
+            for (uuid, code) in devices {
                 let id = ensure_device(w, uuid, code)?;
                 merge.device_ids.insert(uuid.clone(), id);
             }
@@ -121,7 +167,7 @@ struct Merge<'v> {
     /// Clients forgotten by a change of this merge, by UUID.
     doomed: &'v HashSet<String>,
     device_ids: HashMap<String, i64>,
-    theirs: &'v Vector,
+    theirs: &'v Seen,
     clocks: Clocks,
     clients: HashSet<i64>,
     /// Local ids of the clients and managers met, by UUID: most changes name one.
@@ -401,6 +447,7 @@ impl Merge<'_> {
             if let Some(known) = known {
                 let unseen_by_them = self
                     .theirs
+                    .of(&change.device)
                     .get(&known.device)
                     .is_none_or(|seen| known.hlc > *seen);
                 if unseen_by_them && known.value != *value && entity != Entity::Conflict {

@@ -1,14 +1,17 @@
-//! Sharing a base through one file in a synced or network folder (SPEC §7). Each
-//! device works on its own replica under its data directory; the team file is only
-//! read by copying it first and only written whole (see [`publish`]); syncing merges
-//! the team file's unseen changes (and any conflict copies a sync tool left beside it)
-//! and publishes when this replica holds changes the team file lacks.
+//! Sharing a base through a synced or network folder (SPEC §7). Each device works on
+//! its own replica under its data directory. The folder holds a snapshot of the base
+//! (the team file, read by copying it first and only ever written whole, see
+//! [`publish`]) and each device's change segments ([`segments`], [`folder`]): syncing
+//! reads the others' segments it has not merged and publishes its own.
 
 mod clocks;
 pub mod copies;
+pub mod folder;
+mod forget;
 mod hash;
 pub mod merge;
 mod publish;
+pub mod segments;
 mod unseen;
 
 pub use merge::MergeReport;
@@ -34,8 +37,13 @@ pub struct SyncReport {
     /// Files beside the team file that looked like conflict copies but were not
     /// merged, with the reason; left untouched.
     pub copies_refused: Vec<(String, String)>,
-    /// Changes of this replica the team file did not hold before publishing.
+    /// Changes of this replica published (as segments).
     pub went_out: usize,
+    /// The last segment this sync wrote, if any.
+    pub segment: Option<PathBuf>,
+    /// Others' segments read.
+    pub segments_read: usize,
+    /// A new snapshot written (a new or old-version folder, compaction, a forget).
     pub published: Option<PublishDone>,
 }
 
@@ -228,136 +236,6 @@ impl Store {
         self.team.as_deref()
     }
 
-    /// Merges the team file and its conflict copies, then publishes when this replica
-    /// is ahead. Without a team file there is nothing to do.
-    pub fn sync(&mut self) -> StoreResult<SyncReport> {
-        let Some(team) = self.team.clone() else {
-            return Ok(SyncReport::default());
-        };
-        let mut report = SyncReport {
-            team_file: team.clone(),
-            ..SyncReport::default()
-        };
-        // An unmounted share or a sync folder gone: nothing to read, nowhere to write.
-        let folder = paths::folder_of(&team);
-        if !folder.is_dir() {
-            return Err(StoreError::TeamOutOfReach(folder.to_path_buf()));
-        }
-        let base = self.base_uuid()?;
-        let scratch = self
-            .path
-            .with_extension(format!("incoming-{}", std::process::id()));
-        let copies = copies::conflict_copies(&team);
-        // The team file as this replica last saw it: unchanged, it need not be read.
-        let stamp = file_stamp(&team);
-        let (last_stamp, last_vector) = self.last_seen_team()?;
-        let unchanged = stamp.is_some() && stamp == last_stamp && copies.is_empty();
-        let mut published_vector = merge::Vector::new();
-        if unchanged {
-            published_vector = last_vector;
-        } else if team.exists() {
-            let copy = checked_copy(&team, &scratch, Some(&base))?;
-            published_vector = merge::vector_of(&copy)?;
-            if merge::is_ahead(&published_vector, &merge::vector_of(&self.conn)?) {
-                self.backup_before_merge()?;
-            }
-            let merged = self.merge_copy(&copy);
-            drop(copy);
-            let _ = std::fs::remove_file(&scratch);
-            report.came_in = merged?;
-        }
-        let mut merged_copies = Vec::new();
-        for candidate in copies {
-            let name = candidate
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let outcome = checked_copy(&candidate, &scratch, Some(&base)).and_then(|copy| {
-                self.backup_before_merge()?;
-                self.merge_copy(&copy)
-            });
-            let _ = std::fs::remove_file(&scratch);
-            match outcome {
-                Ok(merged) => {
-                    report.came_in.changes += merged.changes;
-                    report.came_in.conflicts += merged.conflicts;
-                    report.copies_merged.push(name);
-                    merged_copies.push(candidate);
-                }
-                Err(e) => report.copies_refused.push((name, e.to_string())),
-            }
-        }
-        let ours = merge::vector_of(&self.conn)?;
-        if !team.exists() || merge::is_ahead(&ours, &published_vector) || !merged_copies.is_empty()
-        {
-            report.went_out = self.changes_beyond(&published_vector)?;
-            report.published = Some(publish::publish(&self.conn, &team, &self.device)?);
-            copies::move_aside(&team, &merged_copies)?;
-            published_vector = ours;
-        }
-        self.remember_team(file_stamp(&team), &published_vector)?;
-        self.sweep_forgotten(&team)?;
-        Ok(report)
-    }
-
-    /// After a forget (here or merged from another device), the copies moved aside
-    /// in the shared folder lose that client too; done once per new forget.
-    fn sweep_forgotten(&self, team: &Path) -> StoreResult<()> {
-        let counter = |key: &str| -> StoreResult<i64> {
-            Ok(self
-                .conn
-                .query_row(
-                    "SELECT CAST(value AS INTEGER) FROM local_state WHERE key = ?1",
-                    [key],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or(0))
-        };
-        let newest = counter("forgets")?;
-        if counter("forgets_swept")? >= newest {
-            return Ok(());
-        }
-        let forgotten: Vec<String> = self
-            .conn
-            .prepare("SELECT uuid FROM clients WHERE forgotten_at IS NOT NULL")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        copies::erase_forgotten(team, &forgotten)?;
-        self.conn.execute(
-            "INSERT INTO local_state (key, value) VALUES ('forgets_swept', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [newest.to_string()],
-        )?;
-        Ok(())
-    }
-
-    /// The team file's stamp and what it held when this replica last synced.
-    fn last_seen_team(&self) -> StoreResult<(Option<String>, merge::Vector)> {
-        let read = |key: &str| -> StoreResult<Option<String>> {
-            Ok(self
-                .conn
-                .query_row("SELECT value FROM local_state WHERE key = ?1", [key], |r| {
-                    r.get(0)
-                })
-                .optional()?)
-        };
-        let vector = read("team_vector")?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        Ok((read("team_stamp")?, vector))
-    }
-
-    fn remember_team(&self, stamp: Option<String>, vector: &merge::Vector) -> StoreResult<()> {
-        let mut put = self.conn.prepare_cached(
-            "INSERT INTO local_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )?;
-        put.execute(["team_stamp", &stamp.unwrap_or_default()])?;
-        put.execute(["team_vector", &serde_json::to_string(vector)?])?;
-        Ok(())
-    }
-
     /// Merges another copy of this base (a file, copied and checked first); used by
     /// `bench` and by tools, as `sync` does it for the team file.
     pub fn merge_file(&mut self, other: &Path) -> StoreResult<MergeReport> {
@@ -375,26 +253,6 @@ impl Store {
     /// Writes this base as a team file snapshot at `path` (what `sync` publishes).
     pub fn publish_snapshot(&self, path: &Path) -> StoreResult<PublishDone> {
         publish::publish(&self.conn, path, &self.device)
-    }
-
-    /// How many changes of this base lie beyond `seen`.
-    fn changes_beyond(&self, seen: &merge::Vector) -> StoreResult<usize> {
-        let devices: Vec<(i64, String)> = self
-            .conn
-            .prepare("SELECT id, uuid FROM devices")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut total = 0usize;
-        for (id, uuid) in devices {
-            let after = seen.get(&uuid).copied().unwrap_or(i64::MIN);
-            let n: i64 = self.conn.query_row(
-                "SELECT count(*) FROM change_log WHERE device_id = ?1 AND hlc > ?2",
-                rusqlite::params![id, after],
-                |r| r.get(0),
-            )?;
-            total += n as usize;
-        }
-        Ok(total)
     }
 
     /// `share PATH`: publishes this base as a team file and keeps working on a
@@ -416,8 +274,11 @@ impl Store {
             let _ = std::fs::remove_file(&probe);
             drop(checked?);
         }
-        let dir = paths::folder_of(team);
-        std::fs::create_dir_all(dir.join(TEAM_DIR))?;
+        std::fs::create_dir_all(folder::changes_dir(team))?;
+        // Everything this base holds is in the snapshot: its segments start after.
+        if let Some(own) = self.own_clock()? {
+            self.set_published_hlc(own)?;
+        }
         let done = publish::publish(&self.conn, team, &self.device)?;
         let replica = replica_for(team)?;
         if !replica.exists() && replica != self.path {
@@ -429,7 +290,7 @@ impl Store {
     /// A copy of the replica before merging others' changes into it: one a day at
     /// most and the last three kept, as a large base costs a minute and gigabytes a
     /// copy (the change log keeps every change in between).
-    fn backup_before_merge(&self) -> StoreResult<()> {
+    pub(crate) fn backup_before_merge(&self) -> StoreResult<()> {
         const DAY_SECS: u64 = 86_400;
         super::backup::automatic_backup(&self.conn, &self.path, "merge", Some(DAY_SECS), 3)?;
         Ok(())

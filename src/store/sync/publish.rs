@@ -35,7 +35,11 @@ fn temporary_name(team: &Path, device: &str) -> PathBuf {
     }
 }
 
+/// Writes the snapshot `team` (see the module): the whole base as this replica holds
+/// it, with what it has seen of each device (`meta.snapshot_vector`), so that each
+/// device can tell which of its segments the snapshot already holds.
 pub(crate) fn publish(conn: &Connection, team: &Path, device: &str) -> StoreResult<PublishDone> {
+    let vector = super::unseen::vector_of(conn)?;
     let started = Instant::now();
     let dir = crate::store::paths::folder_of(team);
     let partial = temporary_name(team, device);
@@ -56,12 +60,18 @@ pub(crate) fn publish(conn: &Connection, team: &Path, device: &str) -> StoreResu
         snapshot.execute_batch(
             "BEGIN;
              DELETE FROM local_state;
+             DELETE FROM published_segments;
              INSERT INTO client_search (client_search) VALUES ('delete-all');
              UPDATE clients SET search_rowid = NULL, search_hash = NULL WHERE search_rowid IS NOT NULL;
              DELETE FROM search_backlog;
              INSERT INTO search_backlog (first_id, last_id)
                  SELECT min(id), max(id) FROM clients HAVING count(*) > 0;
              COMMIT;",
+        )?;
+        snapshot.execute(
+            "INSERT INTO meta (key, value) VALUES ('snapshot_vector', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(&vector)?],
         )?;
         let check: String = snapshot.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         let local_rows: i64 =

@@ -37,6 +37,7 @@ pub(crate) fn is_ahead(a: &Vector, b: &Vector) -> bool {
 pub(crate) type DeviceCode = (String, String);
 
 /// One change read from the other copy, its references as UUIDs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Incoming {
     pub(crate) hlc: i64,
     pub(crate) device: String,
