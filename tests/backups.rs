@@ -61,6 +61,9 @@ fn a_migration_first_copies_the_base_it_changes() {
              ALTER TABLE clients DROP COLUMN history_spent_minor;
              ALTER TABLE clients DROP COLUMN history_last_order_at;
              DROP TABLE published_segments;
+             DROP TABLE row_homes;
+             DROP INDEX clients_merged_into;
+             ALTER TABLE clients DROP COLUMN merged_into_id;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -165,7 +165,7 @@ impl Store {
         )?;
         card.tier = tier_for(card.spent_12m_minor, &self.settings);
         let points: Vec<(String, String)> = self.list(
-            "SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY id",
+            "SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY uuid",
             id,
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

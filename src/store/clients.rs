@@ -275,54 +275,112 @@ impl Store {
         let id = self.resolve(viewer, number)?;
         self.ensure_not_forgotten(id)?;
         self.write(Some(viewer), |w| {
-            let null = rusqlite::types::Value::Null;
-            let mut fields: Vec<(&str, rusqlite::types::Value)> = PERSONAL_COLUMNS
-                .iter()
-                .map(|c| (*c, null.clone()))
-                .collect();
-            fields.push(("forgotten_at", int(w.now_ms())));
-            // A forgotten client leaves the working lists and Today: archived, with its
-            // planned contacts closed.
-            let archived: bool = w.tx().query_row(
-                "SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            if !archived {
-                fields.push(("archived_at", int(w.now_ms())));
-                fields.push(("archive_reason", text(ArchiveReason::Other.code())));
-            }
-            w.update(Entity::Client, id, &fields)?;
-            let open = open_contacts(w, id)?;
-            for task in open {
-                w.update(
-                    Entity::ScheduledContact,
-                    task,
-                    &[("done_at", int(w.now_ms()))],
-                )?;
-            }
-            // Blank the values before the tombstone, so the file keeps no trace of them.
-            let erasures = child_erasures();
-            for (entity, fields) in &erasures {
-                for row in child_rows(w, *entity, id)? {
-                    w.update(*entity, row, fields)?;
-                    w.delete(*entity, row)?;
-                }
-            }
-            for (entity, fields) in kept_child_erasures() {
-                for row in child_rows(w, entity, id)? {
-                    w.update(entity, row, &fields)?;
-                }
-            }
-            // The log held the erased values too: keep that a change happened, not what.
-            w.tx().execute(&scrub_client_log_sql(), [id])?;
-            w.log_forget(id)?;
-            Ok(())
+            forget_in(w, id)?;
+            close_contacts_of_forgotten(w, &[id])?;
+            forget_merged_together(w)
         })?;
         // The old values must not stay readable in the write-ahead log either.
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+}
+
+/// Erases one client's personal data and logs the forget.
+fn forget_in(w: &mut Writer<'_>, id: i64) -> StoreResult<()> {
+    let null = rusqlite::types::Value::Null;
+    let mut fields: Vec<(&str, rusqlite::types::Value)> = PERSONAL_COLUMNS
+        .iter()
+        .map(|c| (*c, null.clone()))
+        .collect();
+    fields.push(("forgotten_at", int(w.now_ms())));
+    // A forgotten client leaves the working lists and Today: archived, with its
+    // planned contacts closed.
+    let archived: bool = w.tx().query_row(
+        "SELECT archived_at IS NOT NULL FROM clients WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !archived {
+        fields.push(("archived_at", int(w.now_ms())));
+        fields.push(("archive_reason", text(ArchiveReason::Other.code())));
+    }
+    w.update(Entity::Client, id, &fields)?;
+    // Its planned contacts close at the time it was forgotten; every copy closes them
+    // so (not as a change of their own), and at the earlier time should two devices
+    // forget it.
+    w.tx().execute(
+        "UPDATE scheduled_contacts SET done_at = ?1 WHERE client_id = ?2 AND done_at IS NULL AND deleted = 0",
+        rusqlite::params![w.now_ms(), id],
+    )?;
+    w.touch(id);
+    // Blank the values before the tombstone, so the file keeps no trace of them.
+    let erasures = child_erasures();
+    for (entity, fields) in &erasures {
+        for row in child_rows(w, *entity, id)? {
+            w.update(*entity, row, fields)?;
+            w.delete(*entity, row)?;
+        }
+    }
+    for (entity, fields) in kept_child_erasures() {
+        for row in child_rows(w, entity, id)? {
+            w.update(entity, row, &fields)?;
+        }
+    }
+    // The log held the erased values too: keep that a change happened, not what.
+    w.tx().execute(&scrub_client_log_sql(), [id])?;
+    w.log_forget(id)?;
+    Ok(())
+}
+
+/// Two records merged as duplicates are one person: once either is forgotten, the
+/// other is too (the tombstone still held the name; the kept one holds what was
+/// moved or copied from it). A copy that finds such a pair (here, or merging forgets
+/// and merges made apart) forgets the other as a change of its own, which reaches
+/// every copy like any forget.
+/// The planned contacts of forgotten clients among `clients` are all closed at the
+/// time the client was forgotten: the same on every copy, however the forget, the
+/// closing and the moving of contacts between merged clients arrived.
+pub(crate) fn close_contacts_of_forgotten(w: &mut Writer<'_>, clients: &[i64]) -> StoreResult<()> {
+    for client in clients {
+        let at: Option<i64> = w
+            .tx()
+            .prepare_cached("SELECT forgotten_at FROM clients WHERE id = ?1")?
+            .query_row([client], |r| r.get(0))
+            .optional()?
+            .flatten();
+        if let Some(at) = at {
+            w.tx()
+                .prepare_cached(
+                    "UPDATE scheduled_contacts SET done_at = ?2
+                     WHERE client_id = ?1 AND done_at IS NOT ?2",
+                )?
+                .execute(rusqlite::params![client, at])?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn forget_merged_together(w: &mut Writer<'_>) -> StoreResult<()> {
+    loop {
+        let unforgotten: Vec<i64> = w
+            .tx()
+            .prepare_cached(
+                "SELECT CASE WHEN x.forgotten_at IS NULL THEN x.id ELSE k.id END
+                 FROM clients x /* scope: every copy, whoever's clients they are */
+                 JOIN clients k ON k.id = x.merged_into_id
+                 WHERE x.merged_into_id IS NOT NULL
+                   AND (x.forgotten_at IS NULL) <> (k.forgotten_at IS NULL)",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if unforgotten.is_empty() {
+            return Ok(());
+        }
+        for id in unforgotten {
+            forget_in(w, id)?;
+            close_contacts_of_forgotten(w, &[id])?;
+        }
     }
 }
 

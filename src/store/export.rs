@@ -173,7 +173,7 @@ impl Store {
         };
         let mut points = children(
             "SELECT client_id, kind, value FROM contact_points
-             WHERE client_id IN (SELECT value FROM json_each(?1)) AND deleted = 0 ORDER BY id",
+             WHERE client_id IN (SELECT value FROM json_each(?1)) AND deleted = 0 ORDER BY uuid",
         )?;
         let mut rows = points.query([&ids_json])?;
         while let Some(r) = rows.next()? {

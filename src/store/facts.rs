@@ -132,7 +132,7 @@ pub(crate) fn refresh_client_facts(
         .map(|b| b.month_day());
 
     let points: Vec<(String, String)> = conn
-        .prepare_cached("SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY id")?
+        .prepare_cached("SELECT kind, value FROM contact_points WHERE client_id = ?1 AND deleted = 0 ORDER BY uuid")?
         .query_map([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let people: Vec<(String, Option<String>, Option<String>)> = conn

@@ -18,5 +18,22 @@ ALTER TABLE clients ADD COLUMN history_last_order_at INTEGER;
 CREATE TABLE published_segments (
     number    INTEGER PRIMARY KEY,
     after_hlc INTEGER NOT NULL,
-    last_hlc  INTEGER NOT NULL
+    last_hlc  INTEGER NOT NULL,
+    -- What the device had seen when it wrote the segment (a JSON vector): a segment
+    -- written again says the same, so every reader finds the same clashes.
+    seen      TEXT NOT NULL DEFAULT '{}'
 );
+
+-- The clients a child row has belonged to, for rows that moved (duplicates merged):
+-- its changes are logged under each, and a merge reads them all to know who set a
+-- field last. Derived from the log; rows that never moved are not here.
+CREATE TABLE row_homes (
+    row_uuid  TEXT NOT NULL,
+    client_id INTEGER NOT NULL,
+    PRIMARY KEY (row_uuid, client_id)
+) WITHOUT ROWID;
+
+-- A client merged into another (duplicates): the tombstone names the one it became.
+-- Both are one person: forgetting either forgets the other, on every copy.
+ALTER TABLE clients ADD COLUMN merged_into_id INTEGER;
+CREATE INDEX clients_merged_into ON clients (merged_into_id) WHERE merged_into_id IS NOT NULL;

@@ -144,6 +144,7 @@ impl Entity {
                 "history_orders",
                 "history_spent_minor",
                 "history_last_order_at",
+                "merged_into_id",
             ],
             Entity::ContactPoint => &["client_id", "kind", "value", "label"],
             Entity::ContactPerson => &[
@@ -223,6 +224,7 @@ pub(crate) fn referenced_table(column: &str) -> Option<&'static str> {
         "manager_id" => Some("managers"),
         "campaign_id" => Some("campaigns"),
         "author_id" => Some("managers"),
+        "merged_into_id" => Some("clients"),
         _ => None,
     }
 }
@@ -430,6 +432,14 @@ impl<'a> Writer<'a> {
             })
             .optional()?
             .ok_or_else(|| StoreError::Database(format!("{} {id} vanished", entity.code())))?;
+        let moved_from = columns
+            .iter()
+            .position(|c| *c == "client_id")
+            .filter(|_| entity != Entity::Client)
+            .and_then(|i| match (&current[i], &fields[i].1) {
+                (Value::Integer(old), Value::Integer(new)) if old != new => Some(*old),
+                _ => None,
+            });
         let changed: Vec<(&str, Value)> = fields
             .iter()
             .zip(current)
@@ -438,6 +448,9 @@ impl<'a> Writer<'a> {
             .collect();
         if changed.is_empty() {
             return Ok(false);
+        }
+        if let Some(old) = moved_from {
+            self.note_move(entity, id, old, &changed)?;
         }
         let sets: Vec<String> = changed.iter().map(|(n, _)| format!("{n} = ?")).collect();
         let sql = format!(
@@ -458,6 +471,31 @@ impl<'a> Writer<'a> {
             self.touch_for(entity, client);
         }
         Ok(true)
+    }
+
+    /// A child row moves from client `old` to the one in `fields`: both are its homes
+    /// (a merge reads the log under each), and both clients' facts change.
+    pub(crate) fn note_move(
+        &mut self,
+        entity: Entity,
+        id: i64,
+        old: i64,
+        fields: &Fields<'_>,
+    ) -> StoreResult<()> {
+        let uuid = self.uuid_of(entity.table(), id)?;
+        let new = fields.iter().find_map(|(n, v)| match (*n, v) {
+            ("client_id", Value::Integer(c)) => Some(*c),
+            _ => None,
+        });
+        for client in std::iter::once(old).chain(new) {
+            self.tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO row_homes (row_uuid, client_id) VALUES (?1, ?2)",
+                )?
+                .execute(rusqlite::params![uuid, client])?;
+        }
+        self.touch_for(entity, old);
+        Ok(())
     }
 
     /// Leaves a tombstone: the row stays (so a merge knows it was deleted) but is gone

@@ -103,6 +103,11 @@ impl Store {
                     w.delete(entity, row)?;
                 }
             }
+            w.update(
+                Entity::Client,
+                other_id,
+                &[("merged_into_id", int(keep_id))],
+            )?;
             w.delete(Entity::Client, other_id)?;
             Ok(summary)
         })

@@ -21,6 +21,11 @@ impl FieldClock {
     }
 }
 
+/// The pseudo-field of a child row's client: the client named by the row's newest
+/// change, so a row moved to another client (duplicates merged) stays where the
+/// newest change put it, whatever order the changes arrive in.
+pub(crate) const CLIENT_OF_ROW: &str = "@client";
+
 /// Field clocks of the rows a merge touches, read from this copy's log once a client
 /// (or a row outside any client) is first met.
 #[derive(Default)]
@@ -39,21 +44,53 @@ impl Clocks {
     ) -> StoreResult<()> {
         let (sql, key): (&str, Value) = match client {
             Some(id) if self.loaded_clients.insert(id) => (
-                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields FROM change_log l
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields, l.client_id FROM change_log l
                  JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
                  WHERE l.client_id = ?1",
                 Value::Integer(id),
             ),
             None if self.loaded_rows.insert(row_uuid.to_string()) => (
-                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields FROM change_log l
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields, l.client_id FROM change_log l
                  JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
                  WHERE l.row_uuid = ?1 AND l.client_id IS NULL",
                 Value::Text(row_uuid.to_string()),
             ),
             _ => return Ok(()),
         };
+        self.read(conn, sql, &[key])
+    }
+
+    /// Reads again what the log holds of one row: after this copy wrote it during the
+    /// merge (a clash kept, a name made room for), so later changes of the merge
+    /// compare with that write.
+    pub(crate) fn refresh(
+        &mut self,
+        conn: &Connection,
+        client: Option<i64>,
+        row_uuid: &str,
+    ) -> StoreResult<()> {
+        let row = Value::Text(row_uuid.to_string());
+        match client {
+            Some(id) => self.read(
+                conn,
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields, l.client_id FROM change_log l
+                 JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
+                 WHERE l.client_id = ?1 AND l.row_uuid = ?2",
+                &[Value::Integer(id), row],
+            ),
+            None => self.read(
+                conn,
+                "SELECT l.row_uuid, l.hlc, d.uuid, m.uuid, l.fields, l.client_id FROM change_log l
+                 JOIN devices d ON d.id = l.device_id LEFT JOIN managers m ON m.id = l.actor_id
+                 WHERE l.row_uuid = ?1 AND l.client_id IS NULL",
+                &[row],
+            ),
+        }
+    }
+
+    fn read(&mut self, conn: &Connection, sql: &str, keys: &[Value]) -> StoreResult<()> {
         let mut stmt = conn.prepare_cached(sql)?;
-        let mut rows = stmt.query([key])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(keys.iter()))?;
         while let Some(r) = rows.next()? {
             let row: String = r.get(0)?;
             let fields: String = r.get(4)?;
@@ -66,6 +103,16 @@ impl Clocks {
                 actor: r.get(3)?,
                 value: Json::Null,
             };
+            if let Some(client) = r.get::<_, Option<i64>>(5)? {
+                self.set(
+                    &row,
+                    CLIENT_OF_ROW,
+                    FieldClock {
+                        value: Json::from(client),
+                        ..clock.clone()
+                    },
+                );
+            }
             for (field, value) in map {
                 self.set(
                     &row,

@@ -69,7 +69,12 @@ pub(crate) fn move_aside(team: &Path, merged: &[PathBuf]) -> StoreResult<()> {
             let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f");
             target = dir.join(format!("{stamp}-{}", name.to_string_lossy()));
         }
-        std::fs::rename(copy, &target)?;
+        match std::fs::rename(copy, &target) {
+            Ok(()) => {}
+            // Moved already (a sync that met it twice), or gone: nothing to do.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(crate::store::error::StoreError::io_at(copy, &e)),
+        }
     }
     Ok(())
 }

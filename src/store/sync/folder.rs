@@ -154,6 +154,79 @@ fn read_segment(path: &Path, base: &str, device: &str, watermark: i64) -> Read {
     }
 }
 
+/// Deletes the sync tool's copies of segments whose segment (same number, same
+/// folder) is whole.
+fn remove_redundant_copies(copies: &[PathBuf]) -> StoreResult<()> {
+    for copy in copies {
+        let Some(dir) = copy.parent() else { continue };
+        let name = name_of(copy);
+        // `000000012.sync-conflict-….seg`, `000000012 (conflicted copy).seg`…
+        let Some(number) = name
+            .get(..9)
+            .filter(|d| d.chars().all(|c| c.is_ascii_digit()))
+            .and_then(|d| d.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let whole = std::fs::read(dir.join(segments::file_name(number)))
+            .is_ok_and(|bytes| segments::check(&bytes).is_ok());
+        if !whole {
+            continue;
+        }
+        match std::fs::remove_file(copy) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io_at(copy, &e)),
+        }
+    }
+    Ok(())
+}
+
+/// A segment that continues what this replica has of its device.
+struct Fitting {
+    header: Header,
+    changes: Vec<Incoming>,
+    from: From,
+}
+
+/// Where a segment was read: a numbered file, or a sync tool's copy of one.
+enum From {
+    Numbered(u64),
+    Copy(PathBuf),
+}
+
+/// Drops, from each device's run of segments, the first one (and those after it)
+/// whose device had seen changes this replica will not have after the merge, until
+/// what is kept holds together. Returns whether something was held back.
+fn keep_causal(fitting: &mut [(String, Vec<Fitting>)], ours: &Vector, me: &str) -> bool {
+    let mut held_back = false;
+    loop {
+        let mut reach = ours.clone();
+        for (device, found) in fitting.iter() {
+            if let Some(last) = found.last() {
+                let known = reach.entry(device.clone()).or_insert(0);
+                *known = (*known).max(last.header.last);
+            }
+        }
+        let mut dropped = false;
+        for (device, found) in fitting.iter_mut() {
+            let missing = found.iter().position(|segment| {
+                segment.header.seen.iter().any(|(other, hlc)| {
+                    other != device && other != me && reach.get(other).copied().unwrap_or(0) < *hlc
+                })
+            });
+            if let Some(at) = missing {
+                found.truncate(at);
+                dropped = true;
+            }
+        }
+        held_back |= dropped;
+        if !dropped {
+            return held_back;
+        }
+    }
+}
+
 /// The snapshot checked before anything reads it: no journal beside it (someone
 /// opened it in place), an SQLite file, this program's, not newer, this base.
 fn checked_snapshot_vector(team: &Path, base: &str) -> StoreResult<(Vector, bool)> {
@@ -293,7 +366,7 @@ impl Store {
                 Err(e) => report.copies_refused.push((name, e.to_string())),
             }
         }
-        self.republish_lost(&team, &base)?;
+        self.republish_lost(&team)?;
         self.publish_segments(&team, &base, &mut report)?;
         let write_snapshot = snapshot_sound
             && (self.snapshot_due(&team)?
@@ -304,7 +377,11 @@ impl Store {
             self.set_local("team_stamp", &file_stamp(&team).unwrap_or_default())?;
         }
         copies::move_aside(&team, &merged_copies)?;
-        copies::move_aside(&team, &segment_copies)?;
+        // A sync tool's copy of a segment holds what the segment of that number holds
+        // (numbers are never given twice): once merged, or for this device's own, it
+        // goes as soon as the segment itself is whole.
+        segment_copies.extend(listing(&changes_dir(&team).join(&self.device)).1);
+        remove_redundant_copies(&segment_copies)?;
         self.drop_covered_segments(&team)?;
         self.sweep_forgotten(&team)?;
         Ok(report)
@@ -340,12 +417,6 @@ impl Store {
         let root = changes_dir(team);
         let ours = vector_of(&self.conn)?;
         let mut marks = self.segment_marks()?;
-        let mut incoming: Vec<Incoming> = Vec::new();
-        let mut devices: Vec<DeviceCode> = Vec::new();
-        let mut seen = Seen {
-            by_device: HashMap::new(),
-            otherwise: Vector::new(),
-        };
         let mut waiting = false;
         let device_dirs: Vec<PathBuf> = std::fs::read_dir(&root)
             .into_iter()
@@ -354,6 +425,8 @@ impl Store {
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path())
             .collect();
+        // Each device's segments that continue what this replica has of it, in order.
+        let mut fitting: Vec<(String, Vec<Fitting>)> = Vec::new();
         for dir in device_dirs {
             let device = dir
                 .file_name()
@@ -365,20 +438,21 @@ impl Store {
             let mut watermark = ours.get(&device).copied().unwrap_or(0);
             let mark = marks.get(&device).copied().unwrap_or(0);
             let (numbered, others) = listing(&dir);
+            let mut found = Vec::new();
             for (number, path) in numbered.iter().filter(|(n, _)| *n > mark) {
                 match read_segment(path, base, &device, watermark) {
                     Read::Fits(header, changes) => {
-                        incoming.extend(changes);
                         watermark = header.last;
-                        if !devices.iter().any(|(d, _)| *d == device) {
-                            devices.push((device.clone(), header.code.clone()));
-                        }
-                        seen.by_device.insert(device.clone(), header.seen);
-                        marks.insert(device.clone(), *number);
-                        report.segments_read += 1;
+                        found.push(Fitting {
+                            header,
+                            changes,
+                            from: From::Numbered(*number),
+                        });
                     }
                     Read::Seen => {
-                        marks.insert(device.clone(), *number);
+                        if found.is_empty() {
+                            marks.insert(device.clone(), *number);
+                        }
                     }
                     // A hole: an earlier segment not here yet (or compacted away).
                     Read::Later => {
@@ -396,21 +470,51 @@ impl Store {
             for path in &others {
                 match read_segment(path, base, &device, watermark) {
                     Read::Fits(header, changes) => {
-                        incoming.extend(changes);
                         watermark = header.last;
-                        if !devices.iter().any(|(d, _)| *d == device) {
-                            devices.push((device.clone(), header.code.clone()));
-                        }
-                        seen.by_device.insert(device.clone(), header.seen);
+                        found.push(Fitting {
+                            header,
+                            changes,
+                            from: From::Copy(path.clone()),
+                        });
+                    }
+                    Read::Seen if !copies_seen.contains(path) => {
                         copies_seen.push(path.clone());
                         report.copies_merged.push(name_of(path));
                     }
-                    Read::Seen => {
-                        copies_seen.push(path.clone());
-                        report.copies_merged.push(name_of(path));
-                    }
-                    Read::Later => {}
+                    Read::Seen | Read::Later => {}
                     Read::Refused(why) => report.copies_refused.push((name_of(path), why)),
+                }
+            }
+            fitting.push((device, found));
+        }
+        // A device's changes are merged only with everything it had seen when it made
+        // them (its segment says what): a change to a client another device added
+        // waits for that device's segment, however the files arrive.
+        waiting |= keep_causal(&mut fitting, &ours, &self.device);
+        let mut incoming: Vec<Incoming> = Vec::new();
+        let mut devices: Vec<DeviceCode> = Vec::new();
+        let mut seen = Seen {
+            by_device: HashMap::new(),
+            otherwise: Vector::new(),
+            forgotten: Default::default(),
+        };
+        for (device, found) in fitting {
+            for segment in found {
+                if !devices.iter().any(|(d, _)| *d == device) {
+                    devices.push((device.clone(), segment.header.code.clone()));
+                }
+                incoming.extend(segment.changes);
+                seen.forgotten.extend(segment.header.forgotten);
+                seen.by_device.insert(device.clone(), segment.header.seen);
+                match segment.from {
+                    From::Numbered(number) => {
+                        marks.insert(device.clone(), number);
+                        report.segments_read += 1;
+                    }
+                    From::Copy(path) => {
+                        report.copies_merged.push(name_of(&path));
+                        copies_seen.push(path);
+                    }
                 }
             }
         }
@@ -439,6 +543,7 @@ impl Store {
         let code = self.device_code()?;
         let first = self.next_segment_number(&dir)?;
         let mut from = after;
+        let seen = vector_of(&self.conn)?;
         for (next, chunk) in (first..).zip(changes.chunks(SEGMENT_CHANGES)) {
             let last = chunk.last().map_or(from, |c| c.hlc);
             let header = Header {
@@ -449,13 +554,16 @@ impl Store {
                 after: from,
                 last,
                 count: chunk.len(),
-                seen: vector_of(&self.conn)?,
+                seen: seen.clone(),
+                forgotten: Vec::new(),
             };
             let path = segments::write(&dir, &header, chunk)?;
             self.conn.execute(
-                "INSERT OR REPLACE INTO published_segments (number, after_hlc, last_hlc) VALUES (?1, ?2, ?3)",
-                rusqlite::params![next as i64, from, last],
+                "INSERT OR REPLACE INTO published_segments (number, after_hlc, last_hlc, seen)
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![next as i64, from, last, serde_json::to_string(&seen)?],
             )?;
+            self.set_local("next_segment", &(next + 1).to_string())?;
             self.set_published_hlc(last)?;
             report.went_out += chunk.len();
             report.segment = Some(path);
@@ -473,7 +581,38 @@ impl Store {
                     r.get(0)
                 })?;
         let on_disk = listing(dir).0.last().map_or(0, |(n, _)| *n);
-        Ok(published.unwrap_or(0).max(on_disk as i64) as u64 + 1)
+        // Numbers are never given twice, even once the segments that had them were
+        // deleted: readers skip numbers they have merged.
+        let counted: u64 = self
+            .local("next_segment")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        Ok((published.unwrap_or(0).max(on_disk as i64) as u64 + 1).max(counted))
+    }
+
+    /// The forgotten clients among those `changes` are of (their personal fields are
+    /// erased from the log): a segment written again says so.
+    fn forgotten_in(&self, changes: &[Incoming]) -> StoreResult<Vec<String>> {
+        let mut clients: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c.entity.as_str() {
+                "client" => Some(c.row_uuid.as_str()),
+                _ => c.client.as_deref(),
+            })
+            .collect();
+        clients.sort_unstable();
+        clients.dedup();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT forgotten_at IS NOT NULL FROM clients WHERE uuid = ?1")?;
+        let mut out = Vec::new();
+        for client in clients {
+            let forgotten: Option<bool> = stmt.query_row([client], |r| r.get(0)).optional()?;
+            if forgotten == Some(true) {
+                out.push(client.to_string());
+            }
+        }
+        Ok(out)
     }
 
     /// This device's changes with `after < hlc <= last`, oldest first, as segments
@@ -504,37 +643,75 @@ impl Store {
 
     /// Segments of this device the folder lost (a sync tool deleted one) or that
     /// arrived torn are written again from the replica's log.
-    fn republish_lost(&mut self, team: &Path, base: &str) -> StoreResult<()> {
+    fn republish_lost(&mut self, team: &Path) -> StoreResult<()> {
         let dir = changes_dir(team).join(&self.device);
-        let published: Vec<(u64, i64, i64)> = self
+        let published: Vec<(u64, i64, i64, String)> = self
             .conn
-            .prepare("SELECT number, after_hlc, last_hlc FROM published_segments ORDER BY number")?
+            .prepare(
+                "SELECT number, after_hlc, last_hlc, seen FROM published_segments ORDER BY number",
+            )?
             .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
         if published.is_empty() {
             return Ok(());
         }
-        let code = self.device_code()?;
-        for (number, after, last) in published {
+        // What the snapshot holds of this device: a segment deleted once a snapshot
+        // held it is written again when the snapshot there now does not (a sync tool
+        // kept a colleague's older one), so no change lives nowhere in the folder.
+        let covered = match snapshot_vector(team) {
+            Some((vector, true)) => Some(vector.get(&self.device).copied().unwrap_or(0)),
+            Some((_, false)) => Some(0),
+            None if !team.exists() => Some(0),
+            // Unreadable for now (being written): only torn segments are written again.
+            None => None,
+        };
+        for (number, _, last, _) in published {
             let path = dir.join(segments::file_name(number));
-            let whole = std::fs::read(&path)
-                .ok()
-                .is_some_and(|bytes| segments::decode(&bytes, true).is_ok());
+            let found = std::fs::read(&path).ok();
+            let whole = found
+                .as_ref()
+                .is_some_and(|bytes| segments::decode(bytes, true).is_ok());
             if whole {
                 continue;
             }
+            let held_elsewhere = covered.is_none_or(|c| last <= c);
+            if found.is_none() && held_elsewhere {
+                continue;
+            }
+            self.write_segment_again(team, number)?;
+        }
+        Ok(())
+    }
+
+    /// Writes this device's segment `number` again from its log, saying what it said
+    /// the first time.
+    pub(crate) fn write_segment_again(&self, team: &Path, number: u64) -> StoreResult<()> {
+        let dir = changes_dir(team).join(&self.device);
+        let base = self.base_uuid()?;
+        let code = self.device_code()?;
+        let (after, last, seen): (i64, i64, String) = self.conn.query_row(
+            "SELECT after_hlc, last_hlc, seen FROM published_segments WHERE number = ?1",
+            [number as i64],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        {
             let changes = self.own_changes(after, last)?;
             let header = Header {
-                base: base.to_string(),
+                base,
                 device: self.device.clone(),
-                code: code.clone(),
+                code,
                 number,
                 after,
                 last,
                 count: changes.len(),
-                seen: vector_of(&self.conn)?,
+                // What it said the first time: readers find the same clashes in it.
+                seen: match serde_json::from_str::<Vector>(&seen) {
+                    Ok(v) if !v.is_empty() => v,
+                    _ => vector_of(&self.conn)?,
+                },
+                forgotten: self.forgotten_in(&changes)?,
             };
             segments::write(&dir, &header, &changes)?;
         }
@@ -623,15 +800,13 @@ impl Store {
             if !old_enough {
                 continue;
             }
+            // Its record stays: should the snapshot be replaced by one without it, the
+            // segment is written again.
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(StoreError::io_at(&path, &e)),
             }
-            self.conn.execute(
-                "DELETE FROM published_segments WHERE number = ?1",
-                [number as i64],
-            )?;
         }
         Ok(())
     }

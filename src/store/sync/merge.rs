@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 
-use super::clocks::{Clocks, FieldClock};
+use super::clocks::{Clocks, FieldClock, CLIENT_OF_ROW};
 pub(crate) use super::unseen::{is_ahead, vector_of, Vector};
 use super::unseen::{unseen_changes, DeviceCode, Incoming};
 
@@ -48,6 +48,9 @@ pub(crate) struct Seen {
     pub(crate) by_device: HashMap<String, Vector>,
     /// For a device not named above (all changes of one copy of the base).
     pub(crate) otherwise: Vector,
+    /// Clients the changes come erased for (forgotten since they were first
+    /// published), whether or not the forget is among them.
+    pub(crate) forgotten: HashSet<String>,
 }
 
 impl Seen {
@@ -80,6 +83,7 @@ impl Store {
         let seen = Seen {
             by_device: HashMap::new(),
             otherwise: theirs,
+            forgotten: HashSet::new(),
         };
         self.merge_incoming(changes, &devices, &seen)
     }
@@ -102,11 +106,12 @@ impl Store {
         let theirs = seen;
         // Clients these changes forget: what they wrote of them before comes in already
         // erased (the other copy scrubbed its log when it forgot them).
-        let doomed: HashSet<String> = changes
+        let mut doomed: HashSet<String> = changes
             .iter()
             .filter(|c| c.op == "forget")
             .map(|c| c.client.clone().unwrap_or_else(|| c.row_uuid.clone()))
             .collect();
+        doomed.extend(seen.forgotten.iter().cloned());
         let mut report = self.write(None, |w| {
             let mut merge = Merge {
                 doomed: &doomed,
@@ -125,6 +130,9 @@ impl Store {
             for change in &changes {
                 merge.apply(w, change)?;
             }
+            crate::store::clients::forget_merged_together(w)?;
+            let touched: Vec<i64> = merge.clients.iter().copied().collect();
+            crate::store::clients::close_contacts_of_forgotten(w, &touched)?;
             merge.report.clients = merge.clients.len();
             Ok(merge.report)
         })?;
@@ -266,6 +274,7 @@ impl Merge<'_> {
                 local_id,
                 &[(column, Value::Text(renamed(&taken, &local_uuid)))],
             )?;
+            self.clocks.refresh(w.tx(), client, &local_uuid)?;
         }
         Ok(())
     }
@@ -291,6 +300,18 @@ impl Merge<'_> {
             (_, None) => None,
         };
         self.clocks.load(w.tx(), client_id, &change.row_uuid)?;
+        if entity != Entity::Client {
+            // A row that moved has changes logged under every client it was with.
+            let homes: Vec<i64> = w
+                .tx()
+                .prepare_cached("SELECT client_id FROM row_homes WHERE row_uuid = ?1")?
+                .query_map([&change.row_uuid], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for home in homes {
+                self.clocks.load(w.tx(), Some(home), &change.row_uuid)?;
+            }
+        }
+        let lives_with = self.lives_with(w, entity, row_id, client_id)?;
         let forgotten = match client_id {
             Some(id) => match self.forgotten.get(&id) {
                 Some(known) => *known,
@@ -353,19 +374,8 @@ impl Merge<'_> {
                 }
                 let id = match row_id {
                     Some(id) => {
-                        // A child row moved to another client (duplicates merged): the
-                        // log keeps its client in the record, not in the fields.
-                        if let (true, Some(client)) =
-                            (entity.columns().contains(&"client_id"), client_id)
-                        {
-                            let current: i64 = w.tx().query_row(
-                                &format!("SELECT client_id FROM {} WHERE id = ?1", entity.table()),
-                                [id],
-                                |r| r.get(0),
-                            )?;
-                            if current != client {
-                                values.push(("client_id", Value::Integer(client)));
-                            }
+                        if let Some(client) = self.moved_to(change, lives_with, client_id) {
+                            values.push(("client_id", Value::Integer(client)));
                         }
                         w.replay_update(entity, id, &values, at_ms)?;
                         id
@@ -417,9 +427,79 @@ impl Merge<'_> {
         })?;
         if let Some(id) = client_id {
             self.clients.insert(id);
+            if entity != Entity::Client {
+                self.clocks.set(
+                    &change.row_uuid,
+                    CLIENT_OF_ROW,
+                    FieldClock {
+                        hlc: change.hlc,
+                        device: change.device.clone(),
+                        actor: change.actor.clone(),
+                        value: Json::from(id),
+                    },
+                );
+            }
         }
         self.report.changes += 1;
         Ok(())
+    }
+
+    /// The client an existing child row lives with here, when `change` names another
+    /// (the row was moved, duplicates merged): that client's log is read as well, as
+    /// the row's newest changes are recorded under it.
+    fn lives_with(
+        &mut self,
+        w: &Writer<'_>,
+        entity: Entity,
+        row_id: Option<i64>,
+        client_id: Option<i64>,
+    ) -> StoreResult<Option<i64>> {
+        let (Some(id), Some(client)) = (row_id, client_id) else {
+            return Ok(None);
+        };
+        if entity == Entity::Client || !entity.columns().contains(&"client_id") {
+            return Ok(None);
+        }
+        let current: i64 = w
+            .tx()
+            .prepare_cached(&format!(
+                "SELECT client_id FROM {} WHERE id = ?1",
+                entity.table()
+            ))?
+            .query_row([id], |r| r.get(0))?;
+        if current == client {
+            return Ok(None);
+        }
+        let row_uuid: String = w
+            .tx()
+            .prepare_cached(&format!(
+                "SELECT uuid FROM {} WHERE id = ?1",
+                entity.table()
+            ))?
+            .query_row([id], |r| r.get(0))?;
+        self.clocks.load(w.tx(), Some(current), &row_uuid)?;
+        Ok(Some(current))
+    }
+
+    /// The client a child row moves to by `change`, if any. A move is kept in the
+    /// log's record (its client), not in the fields; the newest change of the row
+    /// says where it lives, so a change made before the move does not carry it back.
+    fn moved_to(
+        &self,
+        change: &Incoming,
+        lives_with: Option<i64>,
+        client_id: Option<i64>,
+    ) -> Option<i64> {
+        lives_with?;
+        let newer = self
+            .clocks
+            .get(&change.row_uuid, CLIENT_OF_ROW)
+            .is_none_or(|known| !known.beats(change.hlc, &change.device));
+        if newer {
+            client_id
+        } else {
+            None
+        }
     }
 
     /// The fields of `change` that are newer than what this copy holds; a clash with
@@ -434,6 +514,21 @@ impl Merge<'_> {
     ) -> StoreResult<Vec<(String, Json)>> {
         let mut applied = Vec::new();
         for (field, value) in fields {
+            // Forgotten since the earliest forget: not a clash, and not the newest.
+            if entity == Entity::Client && field == "forgotten_at" {
+                if let (Some(client), Some(at)) = (client_id, value.as_i64()) {
+                    let current: Option<i64> = w.tx().query_row(
+                        "SELECT forgotten_at FROM clients WHERE id = ?1",
+                        [client],
+                        |r| r.get(0),
+                    )?;
+                    match current {
+                        Some(_) => w.settle_forgotten_at(client, at)?,
+                        None => applied.push((field.clone(), value.clone())),
+                    }
+                    continue;
+                }
+            }
             let incoming = FieldClock {
                 hlc: change.hlc,
                 device: change.device.clone(),
@@ -482,6 +577,7 @@ impl Merge<'_> {
         if w.id_by_uuid("conflicts", &uuid)?.is_some() {
             return Ok(());
         }
+        let client_id = clash.client_id;
         let actor = match &clash.lost.actor {
             Some(uuid) => w.id_by_uuid("managers", uuid)?,
             None => None,
@@ -502,6 +598,9 @@ impl Merge<'_> {
             ],
             &[],
         )?;
+        // The same clash found by another copy may come later in this merge: it is
+        // compared with this copy's record of it.
+        self.clocks.refresh(w.tx(), client_id, &uuid)?;
         self.report.conflicts += 1;
         Ok(())
     }

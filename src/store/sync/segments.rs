@@ -37,6 +37,11 @@ pub struct Header {
     /// What the device had seen of each device when it wrote the segment: a change
     /// of this copy newer than that was not seen by the segment's changes (a clash).
     pub seen: Vector,
+    /// Clients forgotten since the segment was first written, whose changes in it
+    /// were erased when it was written again: a reader that has not had the forget
+    /// yet treats them as forgotten, not as changes with values missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forgotten: Vec<String>,
 }
 
 /// One change as a segment line.
@@ -230,6 +235,7 @@ mod tests {
             last: 12,
             count: 2,
             seen: Vector::new(),
+            forgotten: Vec::new(),
         }
     }
 

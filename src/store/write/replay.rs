@@ -92,6 +92,17 @@ impl Writer<'_> {
         if fields.is_empty() {
             return Ok(());
         }
+        let moves = entity != Entity::Client && fields.iter().any(|(n, _)| *n == "client_id");
+        if moves {
+            let old: i64 = self
+                .tx
+                .prepare_cached(&format!(
+                    "SELECT client_id FROM {} WHERE id = ?1",
+                    entity.table()
+                ))?
+                .query_row([id], |r| r.get(0))?;
+            self.note_move(entity, id, old, fields)?;
+        }
         let sets: Vec<String> = fields.iter().map(|(n, _)| format!("{n} = ?")).collect();
         let sql = format!(
             "UPDATE {} SET {}, updated_at = max(updated_at, ?), version = version + 1 WHERE id = ?",
@@ -130,6 +141,29 @@ impl Writer<'_> {
 }
 
 impl Writer<'_> {
+    /// A client forgotten on two devices is forgotten since the earlier time, on
+    /// every copy, whatever order the forgets arrive in; the contacts its forget
+    /// closed are closed at that time too.
+    pub fn settle_forgotten_at(&mut self, client_id: i64, at_ms: i64) -> StoreResult<()> {
+        let current: Option<i64> = self.tx.query_row(
+            "SELECT forgotten_at FROM clients WHERE id = ?1",
+            [client_id],
+            |r| r.get(0),
+        )?;
+        let Some(current) = current.filter(|c| *c > at_ms) else {
+            return Ok(());
+        };
+        self.tx.execute(
+            "UPDATE clients SET forgotten_at = ?1 WHERE id = ?2",
+            rusqlite::params![at_ms, client_id],
+        )?;
+        self.tx.execute(
+            "UPDATE scheduled_contacts SET done_at = ?1 WHERE client_id = ?2 AND done_at = ?3",
+            rusqlite::params![at_ms, client_id, current],
+        )?;
+        Ok(())
+    }
+
     /// Another device erased a client's personal data (forget): erased here too,
     /// whatever was changed meanwhile, and out of this copy's log as well.
     pub fn replay_forget(&mut self, client_id: i64, at_ms: i64) -> StoreResult<()> {
@@ -142,7 +176,7 @@ impl Writer<'_> {
             .collect();
         self.tx.execute(
             &format!(
-                "UPDATE clients SET {}, forgotten_at = coalesce(forgotten_at, ?1),
+                "UPDATE clients SET {}, forgotten_at = min(coalesce(forgotten_at, ?1), ?1),
                    archived_at = coalesce(archived_at, ?1),
                    archive_reason = coalesce(archive_reason, 'other'),
                    updated_at = max(updated_at, ?1), version = version + 1
@@ -179,6 +213,8 @@ impl Writer<'_> {
         )?;
         self.tx.execute(&scrub_client_log_sql(), [client_id])?;
         self.touch(client_id);
+        // The folder's files are swept of it too (its own segments, copies aside).
+        self.forgot = true;
         Ok(())
     }
 }
