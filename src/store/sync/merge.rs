@@ -264,6 +264,8 @@ impl Merge<'_> {
             .is_some_and(|c| !c.beats(change.hlc, &change.device));
         let renamed = |name: &str, uuid: &str| match entity {
             Entity::Segment => format!("{name} ({})", &uuid[..4.min(uuid.len())]),
+            // Client numbers are typed in any case and read upper-case.
+            Entity::Client => format!("{name}-{}", uuid[..4.min(uuid.len())].to_uppercase()),
             _ => format!("{name}-{}", &uuid[..4.min(uuid.len())]),
         };
         if local_is_older {
