@@ -15,33 +15,54 @@ pub enum DateError {
     BadTime(String),
 }
 
-/// Reads a calendar date relative to `today`.
+/// Reads a calendar date relative to `today`, as people type it in Russian or English:
+/// `2026-12-01`, `01.12.2026`, `25.12` (the nearest 25 December), `сегодня`, `завтра`,
+/// `послезавтра`, `вчера`, `пт`, `в пятницу`, `next fri`, `через 3 дня`, `через
+/// неделю`, `in 2 weeks`, `+2н`, `+3d`.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
-    let text = input.trim().to_lowercase();
+    let text = crate::domain::text::fold(input.trim());
     let unreadable = || DateError::Unreadable(input.trim().to_string());
-    match text.as_str() {
-        "today" | "сегодня" => return Ok(today),
-        "tomorrow" | "завтра" => return Ok(today + Days::new(1)),
-        "yesterday" | "вчера" => return Ok(today - Days::new(1)),
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        ["today" | "сегодня"] => return Ok(today),
+        ["tomorrow" | "завтра"] => return Ok(today + Days::new(1)),
+        ["послезавтра"] | ["day", "after", "tomorrow"] => {
+            return Ok(today + Days::new(2))
+        }
+        ["yesterday" | "вчера"] => return Ok(today - Days::new(1)),
+        ["позавчера"] | ["day", "before", "yesterday"] => return Ok(today - Days::new(2)),
         _ => {}
+    }
+    if let Some(date) = weekday(&words, today) {
+        return Ok(date);
+    }
+    if let Some(after) = in_some_time(&words, today) {
+        return after.ok_or_else(unreadable);
     }
     if let Some(offset) = text.strip_prefix('+') {
         return relative(offset, today).ok_or_else(unreadable);
     }
-    let (year, month, day) = if let Some((y, rest)) = text.split_once('-') {
-        let (m, d) = rest.split_once('-').ok_or_else(unreadable)?;
-        (y, m, d)
-    } else if let Some((d, rest)) = text.split_once('.') {
-        let (m, y) = rest.split_once('.').ok_or_else(unreadable)?;
-        (y, m, d)
-    } else {
-        return Err(unreadable());
-    };
     let number = |part: &str, max_len: usize| -> Result<u32, DateError> {
         if part.is_empty() || part.len() > max_len || !part.chars().all(|c| c.is_ascii_digit()) {
             return Err(unreadable());
         }
         part.parse().map_err(|_| unreadable())
+    };
+    let (year, month, day) = if let Some((y, rest)) = text.split_once('-') {
+        let (m, d) = rest.split_once('-').ok_or_else(unreadable)?;
+        (y, m, d)
+    } else if let Some((d, rest)) = text.trim_end_matches('.').split_once('.') {
+        match rest.split_once('.') {
+            Some((m, y)) => (y, m, d),
+            // A day and a month: the nearest such day, before or after today.
+            None => {
+                let (m, d) = (number(rest, 2)?, number(d, 2)?);
+                return nearest(m, d, today)
+                    .ok_or_else(|| DateError::DoesNotExist(input.trim().to_string()));
+            }
+        }
+    } else {
+        return Err(unreadable());
     };
     let (y, m, d) = (number(year, 4)?, number(month, 2)?, number(day, 2)?);
     if year.len() != 4 {
@@ -49,6 +70,64 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError>
     }
     NaiveDate::from_ymd_opt(y as i32, m, d)
         .ok_or_else(|| DateError::DoesNotExist(input.trim().to_string()))
+}
+
+/// The day `month`-`day` nearest to `today`: `05.01` typed in December is next
+/// January's, `01.11` typed in December this November's.
+fn nearest(month: u32, day: u32, today: NaiveDate) -> Option<NaiveDate> {
+    let candidates = [today.year() - 1, today.year(), today.year() + 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day));
+    candidates.min_by_key(|d| (*d - today).num_days().abs())
+}
+
+/// Weekday names and their short forms, Monday first, as typed (case-folded): the
+/// forms a sentence puts them in (`в пятницу`, `в среду`) included.
+const WEEKDAYS: [&[&str]; 7] = [
+    &["пн", "понедельник", "mon", "monday"],
+    &["вт", "вторник", "tue", "tues", "tuesday"],
+    &["ср", "среда", "среду", "wed", "wednesday"],
+    &["чт", "четверг", "thu", "thur", "thurs", "thursday"],
+    &["пт", "пятница", "пятницу", "fri", "friday"],
+    &["сб", "суббота", "субботу", "sat", "saturday"],
+    &["вс", "воскресенье", "sun", "sunday"],
+];
+
+/// `пт`, `в пятницу`, `next fri`, `on friday`, `this friday`: the first such day
+/// after today.
+fn weekday(words: &[&str], today: NaiveDate) -> Option<NaiveDate> {
+    let name = match words {
+        [name] => *name,
+        ["в" | "во" | "on" | "next" | "this" | "следующий" | "следующую" | "следующее", name] => {
+            *name
+        }
+        _ => return None,
+    };
+    let name = name.trim_end_matches('.');
+    let index = WEEKDAYS.iter().position(|forms| forms.contains(&name))? as i64;
+    let from = i64::from(today.weekday().num_days_from_monday());
+    let ahead = (index - from).rem_euclid(7);
+    let ahead = if ahead == 0 { 7 } else { ahead };
+    today.checked_add_days(Days::new(ahead as u64))
+}
+
+/// `через 3 дня`, `через неделю`, `in 2 weeks`, `in a month`: `None` when the words
+/// are not of that shape, `Some(None)` when they are but the date does not exist.
+fn in_some_time(words: &[&str], today: NaiveDate) -> Option<Option<NaiveDate>> {
+    let (count, unit) = match words {
+        ["через" | "in", unit] => (1, *unit),
+        ["in", "a" | "an" | "one", unit] => (1, *unit),
+        ["через" | "in", count, unit] => (count.parse::<u32>().ok()?, *unit),
+        _ => return None,
+    };
+    let unit = match unit {
+        "день" | "дня" | "дней" | "day" | "days" => 'd',
+        "неделю" | "недели" | "недель" | "week" | "weeks" => 'w',
+        "месяц" | "месяца" | "месяцев" | "month" | "months" => 'm',
+        "год" | "года" | "лет" | "year" | "years" => 'y',
+        _ => return None,
+    };
+    Some(relative(&format!("{count}{unit}"), today))
 }
 
 /// `2d`, `1w`, `3m`, `1y` (and the Russian `д`, `н`, `м`, `г`) from `today`.
@@ -197,6 +276,22 @@ pub fn parse_date_time(
         _ if text.contains(':') && !text.contains(['-', '.']) => ("today", Some(text)),
         _ => (text, None),
     };
+    // `завтра в 10:00`, `fri at 15:00`, `в 15:00`.
+    let date_part = date_part.trim();
+    let date_part = ["в", "во", "at"]
+        .iter()
+        .find_map(|w| {
+            date_part
+                .strip_suffix(w)
+                .filter(|rest| rest.is_empty() || rest.ends_with(' '))
+        })
+        .map(str::trim)
+        .unwrap_or(date_part);
+    let date_part = if date_part.is_empty() {
+        "today"
+    } else {
+        date_part
+    };
     let date = parse_date(date_part, today)?;
     let time = time_part.map(parse_time).transpose()?;
     Ok((date, time))
@@ -255,6 +350,68 @@ mod tests {
         assert_eq!(parse_date("+1d", today), Ok(day(2026, 11, 24)));
         assert_eq!(parse_date("+2m", today), Ok(day(2027, 1, 23)));
         assert_eq!(parse_date("+1н", today), Ok(day(2026, 11, 30)));
+    }
+
+    #[test]
+    fn reads_dates_as_people_say_them_in_russian_and_english() {
+        // A Friday.
+        let today = day(2026, 12, 4);
+        for (said, meant) in [
+            ("25.12", day(2026, 12, 25)),
+            ("25.12.", day(2026, 12, 25)),
+            ("05.01", day(2027, 1, 5)),
+            ("01.11", day(2026, 11, 1)),
+            ("послезавтра", day(2026, 12, 6)),
+            ("позавчера", day(2026, 12, 2)),
+            ("day after tomorrow", day(2026, 12, 6)),
+            ("пн", day(2026, 12, 7)),
+            ("в понедельник", day(2026, 12, 7)),
+            ("во вторник", day(2026, 12, 8)),
+            ("в среду", day(2026, 12, 9)),
+            ("пт", day(2026, 12, 11)),
+            ("в пятницу", day(2026, 12, 11)),
+            ("сб", day(2026, 12, 5)),
+            ("next fri", day(2026, 12, 11)),
+            ("on Monday", day(2026, 12, 7)),
+            ("sat", day(2026, 12, 5)),
+            ("через 3 дня", day(2026, 12, 7)),
+            ("через день", day(2026, 12, 5)),
+            ("через неделю", day(2026, 12, 11)),
+            ("через 2 недели", day(2026, 12, 18)),
+            ("через месяц", day(2027, 1, 4)),
+            ("через 5 лет", day(2031, 12, 4)),
+            ("in 3 days", day(2026, 12, 7)),
+            ("in a week", day(2026, 12, 11)),
+            ("in 2 months", day(2027, 2, 4)),
+            ("+2н", day(2026, 12, 18)),
+            ("СЕГОДНЯ", today),
+        ] {
+            assert_eq!(parse_date(said, today), Ok(meant), "{said}");
+        }
+        for nonsense in ["через", "в", "пятниц", "in 3 fortnights", "32.12", "next"] {
+            assert!(parse_date(nonsense, today).is_err(), "{nonsense}");
+        }
+        assert_eq!(
+            parse_date("30.02", today),
+            Err(DateError::DoesNotExist("30.02".into()))
+        );
+    }
+
+    #[test]
+    fn reads_a_day_with_a_time_as_people_say_it() {
+        let today = day(2026, 12, 4);
+        let at = |h, m| Some(NaiveTime::from_hms_opt(h, m, 0).unwrap());
+        for (said, meant) in [
+            ("пт 15:00", (day(2026, 12, 11), at(15, 0))),
+            ("в пятницу в 15:00", (day(2026, 12, 11), at(15, 0))),
+            ("завтра в 10:30", (day(2026, 12, 5), at(10, 30))),
+            ("fri at 9:00", (day(2026, 12, 11), at(9, 0))),
+            ("в 16:00", (today, at(16, 0))),
+            ("25.12 12:00", (day(2026, 12, 25), at(12, 0))),
+            ("через 3 дня", (day(2026, 12, 7), None)),
+        ] {
+            assert_eq!(parse_date_time(said, today), Ok(meant), "{said}");
+        }
     }
 
     #[test]

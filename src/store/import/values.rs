@@ -164,6 +164,16 @@ pub fn read_date(
             .map(Some)
             .map_err(|e| e.to_string());
     }
+    // A day and a month without a year: typed, it is the nearest such day; in a file
+    // it is no date (a birthday column reads it as a birthday without a year).
+    let day_month: Vec<&str> = text.trim_end_matches('.').split('.').collect();
+    if day_month.len() == 2
+        && day_month
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(tr_value("error.date_unreadable", text));
+    }
     parse_date(text, today).map(Some).map_err(|e| e.to_string())
 }
 
