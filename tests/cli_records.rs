@@ -143,6 +143,62 @@ fn the_schedule_holds_the_managers_day() {
     assert!(!section_numbers(&tomorrow, "due_today").contains(&due));
 }
 
+#[test]
+fn a_days_plan_lists_every_contact_due_that_day_and_a_lead_stays_new_until_contacted() {
+    let sb = Sandbox::new();
+    sb.team();
+    // A new lead, not called yet, and a note planning the next contact for tomorrow.
+    let lead = sb.add_client("alice", &["--name", "Lena Lead"]);
+    let planned = sb.run_as(
+        "alice",
+        &[
+            "log",
+            &lead,
+            "--kind",
+            "note",
+            "--summary",
+            "wants a call",
+            "--next",
+            "tomorrow",
+        ],
+    );
+    assert!(planned.ok(), "{}", planned.stderr);
+    // A contact planned for tomorrow is not "1 day after" a call that never happened.
+    assert!(
+        !planned.stderr.contains("interval"),
+        "warned from a contact that never happened: {}",
+        planned.stderr
+    );
+    let tomorrow = sb.json_as("alice", &["schedule", "--json", "--date", "tomorrow"]);
+    assert!(
+        section_numbers(&tomorrow, "due_today").contains(&lead),
+        "tomorrow's contact missing from tomorrow's plan: {tomorrow:#}"
+    );
+    // Planning it did not take the lead out of New leads: it was not contacted.
+    let day = sb.json_as("alice", &["schedule", "--json"]);
+    assert!(
+        section_numbers(&day, "new_leads").contains(&lead),
+        "a lead planned but not contacted left New leads: {day:#}"
+    );
+    // An overdue call and one for tomorrow: both plans show the client.
+    let late = sb.add_client("alice", &["--name", "Oscar Over"]);
+    sb.ok_as(
+        "alice",
+        &["log", &late, "--kind", "call", "--next", "yesterday"],
+    );
+    sb.ok_as(
+        "alice",
+        &["log", &late, "--kind", "note", "--next", "tomorrow"],
+    );
+    let day = sb.json_as("alice", &["schedule", "--json"]);
+    assert!(section_numbers(&day, "overdue").contains(&late), "{day:#}");
+    let tomorrow = sb.json_as("alice", &["schedule", "--json", "--date", "tomorrow"]);
+    assert!(
+        section_numbers(&tomorrow, "due_today").contains(&late),
+        "{tomorrow:#}"
+    );
+}
+
 trait NearYear {
     fn with_year_or_near(self, year: i32) -> chrono::NaiveDate;
 }

@@ -366,12 +366,21 @@ fn contact_times(
     client: i64,
     except_task: Option<i64>,
 ) -> StoreResult<Vec<NaiveDate>> {
+    // Planned contacts still ahead; one whose time has passed without it happening is
+    // no contact to keep an interval from (the last real one is, below).
+    // (A contact for a day without a time is ahead until that day is over.)
+    let now = Utc::now().timestamp_millis();
+    let day_start = local_instant(today(), NaiveTime::MIN).timestamp_millis();
     let mut times: Vec<i64> = conn
         .prepare_cached(
             "SELECT due_at FROM scheduled_contacts
-             WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL AND id IS NOT ?2",
+             WHERE client_id = ?1 AND deleted = 0 AND done_at IS NULL AND id IS NOT ?2
+               AND due_at >= CASE WHEN has_time THEN ?3 ELSE ?4 END",
         )?
-        .query_map(rusqlite::params![client, except_task], |r| r.get(0))?
+        .query_map(
+            rusqlite::params![client, except_task, now, day_start],
+            |r| r.get(0),
+        )?
         .collect::<Result<_, _>>()?;
     let last: Option<i64> = conn
         .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0 AND kind != 'note'")?

@@ -165,7 +165,7 @@ pub(crate) fn refresh_client_facts(
         )?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let last_contact_at: Option<i64> = conn
-        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0")?
+        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0 AND kind != 'note'")?
         .query_row([client_id], |r| r.get(0))?;
     let (next_contact_at, next_contact_rule): (Option<i64>, Option<String>) = conn
         .prepare_cached(
@@ -249,9 +249,10 @@ pub(crate) fn refresh_client_facts(
 }
 
 /// Recomputes a client's last contact alone (its interactions changed, nothing else).
+/// A note is no contact with the client: a lead with only notes is still new.
 pub(crate) fn refresh_last_contact(conn: &Connection, client_id: i64) -> StoreResult<()> {
     let last: Option<i64> = conn
-        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0")?
+        .prepare_cached("SELECT max(at) FROM interactions WHERE client_id = ?1 AND deleted = 0 AND kind != 'note'")?
         .query_row([client_id], |r| r.get(0))?;
     store_changed_facts(conn, client_id, &[("last_contact_at", Value::from(last))])
 }

@@ -37,3 +37,7 @@ CREATE TABLE row_homes (
 -- Both are one person: forgetting either forgets the other, on every copy.
 ALTER TABLE clients ADD COLUMN merged_into_id INTEGER;
 CREATE INDEX clients_merged_into ON clients (merged_into_id) WHERE merged_into_id IS NOT NULL;
+
+-- The open contacts by when they are due: a day's plan lists every contact due that
+-- day, not only each client's earliest.
+CREATE INDEX scheduled_open_by_due ON scheduled_contacts (due_at) WHERE deleted = 0 AND done_at IS NULL;

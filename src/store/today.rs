@@ -80,11 +80,15 @@ impl Store {
 
         let new_leads = {
             let target = settings.new_lead_target_minutes;
+            // A lead stays new until contacted: planning or moving a call does not
+            // take it out (its first call is still open).
+            let still_new = "(c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead'
+                 OR EXISTS (SELECT 1 FROM scheduled_contacts n WHERE n.client_id = c.id
+                   AND n.rule = 'new_lead' AND n.deleted = 0 AND n.done_at IS NULL))";
             let items = self.rows(&format!(
                     "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
                      WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
-                       AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
-                       AND c.created_at < ?1 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
+                       AND {still_new} AND c.created_at < ?1 ORDER BY c.created_at DESC LIMIT {SECTION_LIMIT}"
                 ),
                 params![millis(day_end)],
                 |r| {
@@ -93,9 +97,11 @@ impl Store {
                     Ok(NewLead { client: client_ref(r)?, created_at: created, age_minutes, late: age_minutes > target })
                 },
             )?;
-            let total = self.count(&format!("FROM clients c WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL
-                 AND c.archived_at IS NULL AND (c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')
-                 AND c.created_at < ?1"),
+            let total = self.count(
+                &format!(
+                    "FROM clients c WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL
+                 AND c.archived_at IS NULL AND {still_new} AND c.created_at < ?1"
+                ),
                 params![millis(day_end)],
             )?;
             section(items, total)
@@ -134,21 +140,29 @@ impl Store {
                 params![millis(overdue_before)],
             )?,
         );
+        // The day's plan is every contact due that day, whatever else the client has
+        // open (an earlier one shows as overdue beside it); a new lead's first call is
+        // in New leads until the lead is contacted.
+        let day_contacts = format!(
+            "FROM scheduled_contacts s INDEXED BY scheduled_open_by_due
+             JOIN clients c ON c.id = s.client_id JOIN managers m ON m.id = c.manager_id
+             WHERE s.deleted = 0 AND s.done_at IS NULL AND s.due_at >= ?1 AND s.due_at < ?2
+               AND NOT (s.rule IS 'new_lead' AND c.last_contact_at IS NULL)
+               AND {visible} AND c.deleted = 0 AND c.archived_at IS NULL"
+        );
+        let (from, to) = (millis(overdue_before.max(day_start)), millis(day_end));
         let mut due_today = section(
             self.rows(
-                &due_sql(
-                    "c.next_contact_at >= ?1 AND c.next_contact_at < ?2",
-                    DAY_LIMIT,
+                &format!(
+                    "SELECT {CLIENT_COLUMNS}, s.uuid, s.due_at, s.has_time, s.channel, s.purpose, s.agreed, s.rule
+                     {day_contacts} ORDER BY s.due_at LIMIT {DAY_LIMIT}"
                 ),
-                params![millis(overdue_before.max(day_start)), millis(day_end)],
+                params![from, to],
                 due_contact,
             )?,
             0,
         );
-        due_today.total = self.count(&format!("FROM clients c WHERE {visible} AND c.deleted = 0 AND c.archived_at IS NULL
-             AND c.next_contact_at IS NOT NULL AND NOT (c.last_contact_at IS NULL AND c.next_contact_rule IS 'new_lead') AND c.next_contact_at >= ?1 AND c.next_contact_at < ?2"),
-            params![millis(overdue_before.max(day_start)), millis(day_end)],
-        )?;
+        due_today.total = self.count(&day_contacts, params![from, to])?;
         let local_offset = Local.offset_from_utc_datetime(&day_start.naive_utc()).fix();
         order_due_today(&mut due_today.items, date, local_offset);
 
