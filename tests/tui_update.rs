@@ -295,10 +295,40 @@ fn the_form_saves_nothing_until_valid_and_esc_leaves_no_trace() {
     for c in "Передумал Отменил".chars() {
         update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
     }
+    // The first Esc asks; a key goes on editing; two Esc in a row throw it away.
+    update(&mut app, Action::Form(FormInput::Cancel), &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("Esc threw a filled form away without asking")
+    };
+    assert!(form.message.is_some());
+    update(&mut app, Action::Form(FormInput::Char('!')), &mut f.store);
+    update(&mut app, Action::Form(FormInput::Cancel), &mut f.store);
+    assert!(app.modal.is_some(), "a key in between asks again");
     update(&mut app, Action::Form(FormInput::Cancel), &mut f.store);
     assert!(app.modal.is_none());
     app.reload_list(&f.store);
     assert_eq!(total(&mut app, &f.store), 153);
+    // An untouched form closes at once.
+    update(&mut app, Action::NewClient, &mut f.store);
+    update(&mut app, Action::Form(FormInput::Cancel), &mut f.store);
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn esc_on_the_card_goes_back_to_where_it_was_opened() {
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    assert_eq!(app.focus, Pane::Card);
+    let from = app.card_from;
+    update(&mut app, Action::Back, &mut f.store);
+    assert_eq!(app.focus, from);
+    // From Today, back to Today.
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    update(&mut app, Action::Open, &mut f.store);
+    if app.focus == Pane::Card {
+        update(&mut app, Action::Back, &mut f.store);
+        assert_eq!(app.focus, Pane::Today);
+    }
 }
 
 #[test]
@@ -490,6 +520,98 @@ fn editing_a_client_changes_only_what_was_changed() {
     assert_eq!((after.name, after.phones), (before.name, before.phones));
     let change = &after.history[0];
     assert_eq!(change.fields["city"], "Казань");
+}
+
+#[test]
+fn a_city_is_edited_in_place_with_the_cursor_keys_not_appended_to() {
+    use clientbook::tui::text::TextEdit;
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    // First the city is Москва.
+    update(&mut app, Action::EditClient, &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("the form opens")
+    };
+    let city = form
+        .fields
+        .iter()
+        .position(|f| f.field == Field::City)
+        .unwrap();
+    for _ in 0..city {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    for c in "Москва".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    update(&mut app, Action::EditClient, &mut f.store);
+    for _ in 0..city {
+        update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    }
+    // Ctrl+U clears what is before the cursor; then a fix in the middle: Home, →, Delete.
+    let edit = |app: &mut App, f: &mut Fixture, e: TextEdit| {
+        update(app, Action::Form(FormInput::Edit(e)), &mut f.store)
+    };
+    edit(&mut app, &mut f, TextEdit::DeleteToStart);
+    for c in "Санкт-Птербург".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    for _ in 0.."тербург".chars().count() {
+        edit(&mut app, &mut f, TextEdit::Left);
+    }
+    update(&mut app, Action::Form(FormInput::Char('е')), &mut f.store);
+    edit(&mut app, &mut f, TextEdit::End);
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "{}", app.status);
+    assert_eq!(
+        app.card.as_ref().unwrap().city.as_deref(),
+        Some("Санкт-Петербург")
+    );
+}
+
+#[test]
+fn editing_keys_edit_every_text_and_ctrl_letters_never_type() {
+    use clientbook::tui::keymap::{action_for_key, action_for_paste};
+    use clientbook::tui::text::TextEdit;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut f = fixture();
+    let mut app = load(&f);
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    // The search line.
+    update(&mut app, Action::StartSearch, &mut f.store);
+    assert_eq!(
+        action_for_key(&app, ctrl('w')),
+        Some(Action::SearchEdit(TextEdit::DeleteWordBack))
+    );
+    assert_eq!(
+        action_for_key(&app, plain(KeyCode::Home)),
+        Some(Action::SearchEdit(TextEdit::Home))
+    );
+    update(&mut app, Action::ClearSearch, &mut f.store);
+    // The client form, on both layouts.
+    update(&mut app, Action::NewClient, &mut f.store);
+    for (key, edit) in [
+        (ctrl('u'), TextEdit::DeleteToStart),
+        (ctrl('г'), TextEdit::DeleteToStart),
+        (ctrl('a'), TextEdit::Home),
+        (ctrl('e'), TextEdit::End),
+        (ctrl('k'), TextEdit::DeleteToEnd),
+        (plain(KeyCode::Left), TextEdit::Left),
+        (plain(KeyCode::Delete), TextEdit::Delete),
+    ] {
+        assert_eq!(
+            action_for_key(&app, key),
+            Some(Action::Form(FormInput::Edit(edit)))
+        );
+    }
+    assert_eq!(action_for_key(&app, ctrl('x')), None, "Ctrl+X types no x");
+    assert_eq!(
+        action_for_paste(&app, "+7 916 123-45-67".into()),
+        Some(Action::Form(FormInput::Edit(TextEdit::Paste(
+            "+7 916 123-45-67".into()
+        ))))
+    );
 }
 
 #[test]

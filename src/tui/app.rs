@@ -65,6 +65,8 @@ pub struct ListState {
     /// How many clients the list holds; `None` until counted (see `App::settle`).
     pub total: Option<u64>,
     pub searching: bool,
+    /// Where the cursor is in the search text (`None`: at its end).
+    pub search_cursor: Option<usize>,
     /// The filter of `query.filter` as typed.
     pub filter_text: String,
     /// What the list's head says of the filter: the saved segment's name, or the text.
@@ -116,6 +118,8 @@ pub struct App {
     pub viewer: Viewer,
     pub db_label: String,
     pub focus: Pane,
+    /// The pane the card was opened from: Esc on the card goes back there.
+    pub card_from: Pane,
     /// Which pane shows when the screen is too narrow for three.
     pub list: ListState,
     pub card: Option<ClientCard>,
@@ -161,8 +165,12 @@ pub enum Action {
     StartSearch,
     SearchInput(char),
     SearchBackspace,
+    /// Cursor keys, Delete, word and line deletion, paste in the search text.
+    SearchEdit(super::text::TextEdit),
     SearchDone,
     ClearSearch,
+    /// Esc: back one step (from the card to where it was opened, a search cleared).
+    Back,
     Segment(Option<Segment>),
     NextTab,
     PrevTab,
@@ -210,6 +218,7 @@ impl App {
             viewer,
             db_label,
             focus: Pane::List,
+            card_from: Pane::List,
             list: ListState::default(),
             card: None,
             card_tab: CardTab::Profile,
@@ -543,6 +552,9 @@ impl App {
             Ok(card) => {
                 self.card = Some(card);
                 self.card_scroll = 0;
+                if self.focus != Pane::Card {
+                    self.card_from = self.focus;
+                }
                 self.focus = Pane::Card;
             }
             Err(e) => self.fail(e),
@@ -622,16 +634,24 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
     }
     if app.list.searching {
         match action {
-            Action::SearchInput(c) => {
-                app.list.query.search.push(c);
-                app.restart_list(store);
-                app.follow_selection();
-                return;
-            }
-            Action::SearchBackspace => {
-                app.list.query.search.pop();
-                app.restart_list(store);
-                app.follow_selection();
+            Action::SearchInput(_) | Action::SearchBackspace | Action::SearchEdit(_) => {
+                let edit = match action {
+                    Action::SearchInput(c) => super::text::TextEdit::Insert(c),
+                    Action::SearchBackspace => super::text::TextEdit::Backspace,
+                    Action::SearchEdit(edit) => edit,
+                    _ => unreachable!("matched above"),
+                };
+                let before = app.list.query.search.clone();
+                super::text::apply(
+                    &mut app.list.query.search,
+                    &mut app.list.search_cursor,
+                    &edit,
+                );
+                // Moving the cursor reads nothing again.
+                if app.list.query.search != before {
+                    app.restart_list(store);
+                    app.follow_selection();
+                }
                 return;
             }
             Action::SearchDone => {
@@ -641,6 +661,8 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Action::ClearSearch | Action::Close => {
                 app.list.searching = false;
                 app.list.query.search.clear();
+                app.list.search_cursor = None;
+                app.list.search_cursor = None;
                 app.restart_list(store);
                 app.reload_card(store);
                 return;
@@ -678,6 +700,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             Pane::List => {
                 app.reload_card(store);
                 if app.card.is_some() {
+                    app.card_from = Pane::List;
                     app.focus = Pane::Card;
                 }
             }
@@ -694,10 +717,22 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         }
         Action::ClearSearch => {
             app.list.query.search.clear();
+            app.list.search_cursor = None;
             app.restart_list(store);
             app.reload_card(store);
         }
-        Action::SearchInput(_) | Action::SearchBackspace | Action::SearchDone | Action::Close => {}
+        Action::Back => {
+            if app.focus == Pane::Card {
+                app.focus = app.card_from;
+            } else if !app.list.query.search.is_empty() {
+                return update(app, Action::ClearSearch, store);
+            }
+        }
+        Action::SearchInput(_)
+        | Action::SearchBackspace
+        | Action::SearchEdit(_)
+        | Action::SearchDone
+        | Action::Close => {}
         Action::Segment(segment) => {
             app.list.query.segment = segment;
             app.restart_list(store);

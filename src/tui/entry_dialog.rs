@@ -2,6 +2,7 @@
 //! contact person. Each field is text or a choice; every problem is shown beside its
 //! field and nothing is saved until all pass.
 
+use super::text::TextEdit;
 use crate::domain::codes::{ConsentForm, ConsentPurpose, OrderStatus};
 use crate::domain::dates::{parse_date, parse_date_time};
 use crate::domain::money::parse_amount;
@@ -23,6 +24,8 @@ pub enum EntryKind {
 pub enum EntryInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste in a text field.
+    Edit(super::text::TextEdit),
     Next,
     Prev,
     Cycle,
@@ -46,6 +49,12 @@ pub struct EntryDialog {
     pub number: String,
     pub fields: Vec<EntryField>,
     pub focused: usize,
+    /// Where the cursor is in the focused text field (`None`: at its end).
+    pub cursor: Option<usize>,
+    /// The values before the first key, to tell whether closing loses anything.
+    pub initial: Option<Vec<String>>,
+    /// Esc was pressed once on typed data: the next Esc throws it away.
+    pub discard_asked: bool,
     pub message: Option<String>,
     /// The planned contact a schedule moves (from Today); none plans a new one.
     pub contact_uuid: Option<String>,
@@ -110,6 +119,9 @@ impl EntryDialog {
             number,
             fields,
             focused: 0,
+            cursor: None,
+            initial: None,
+            discard_asked: false,
             message: None,
             contact_uuid: None,
             warned: false,
@@ -134,7 +146,17 @@ impl EntryDialog {
         }
     }
 
+    /// Whether anything was typed that closing would lose.
+    pub fn typed_anything(&self) -> bool {
+        self.initial
+            .as_ref()
+            .is_some_and(|before| self.fields.iter().map(|f| &f.value).ne(before.iter()))
+    }
+
     pub fn input(&mut self, input: &EntryInput) {
+        if self.initial.is_none() {
+            self.initial = Some(self.fields.iter().map(|f| f.value.clone()).collect());
+        }
         if !matches!(input, EntryInput::Next | EntryInput::Prev) {
             self.warned = false;
         }
@@ -154,12 +176,26 @@ impl EntryDialog {
                     field.value = codes[(at + step) % codes.len()].to_string();
                 }
             }
-            EntryInput::Char(c) if field.choices.is_none() => field.value.push(*c),
-            EntryInput::Backspace if field.choices.is_none() => {
-                field.value.pop();
+            EntryInput::Char(c) if field.choices.is_none() => {
+                super::text::apply(&mut field.value, &mut self.cursor, &TextEdit::Insert(*c))
             }
-            EntryInput::Next => self.focused = (self.focused + 1) % count,
-            EntryInput::Prev => self.focused = (self.focused + count - 1) % count,
+            EntryInput::Backspace if field.choices.is_none() => {
+                super::text::apply(&mut field.value, &mut self.cursor, &TextEdit::Backspace)
+            }
+            EntryInput::Edit(edit) if field.choices.is_none() => {
+                super::text::apply(&mut field.value, &mut self.cursor, edit)
+            }
+            // ← → on a choice pick the previous or next one.
+            EntryInput::Edit(TextEdit::Left) => return self.input(&EntryInput::CycleBack),
+            EntryInput::Edit(TextEdit::Right) => return self.input(&EntryInput::Cycle),
+            EntryInput::Next => {
+                self.focused = (self.focused + 1) % count;
+                self.cursor = None;
+            }
+            EntryInput::Prev => {
+                self.focused = (self.focused + count - 1) % count;
+                self.cursor = None;
+            }
             _ => {}
         }
     }
@@ -324,29 +360,28 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     let mut lines = Vec::new();
     for (i, f) in dialog.fields.iter().enumerate() {
         let focused = i == dialog.focused;
-        let value = if f.choices.is_some() {
-            format!("‹ {} ›", EntryDialog::shown(f))
+        let style = if focused {
+            theme::selected()
         } else {
-            format!("{}{}", f.value, if focused { "▏" } else { "" })
+            ratatui::style::Style::new()
         };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{:>20}: ", tr(f.label)),
-                if focused {
-                    theme::title()
-                } else {
-                    theme::dim()
-                },
-            ),
-            Span::styled(
-                value,
-                if focused {
-                    theme::selected()
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-        ]));
+        let mut spans = vec![Span::styled(
+            format!("{:>20}: ", tr(f.label)),
+            if focused {
+                theme::title()
+            } else {
+                theme::dim()
+            },
+        )];
+        if f.choices.is_some() {
+            spans.push(Span::styled(
+                format!("‹ {} ›", EntryDialog::shown(f)),
+                style,
+            ));
+        } else {
+            spans.extend(super::text::spans(&f.value, dialog.cursor, focused, style));
+        }
+        lines.push(Line::from(spans));
         if let Some(error) = &f.error {
             lines.push(Line::from(Span::styled(
                 format!("{:>22}{error}", ""),

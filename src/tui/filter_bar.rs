@@ -19,12 +19,16 @@ pub struct FilterBar {
     pub segments: Vec<SavedSegment>,
     /// The segment whose filter is in the text, if one was picked.
     pub selected: Option<usize>,
+    /// Where the cursor is in the text (`None`: at its end).
+    pub cursor: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste.
+    Edit(super::text::TextEdit),
     Up,
     Down,
     Apply,
@@ -38,23 +42,20 @@ impl FilterBar {
             selected: segments.iter().position(|s| s.filter == text),
             segments,
             error: None,
+            cursor: None,
         }
     }
 
     /// Typing edits the text; ↑↓ pick a saved segment and put its filter in the text.
     pub fn edit(&mut self, input: FilterInput) {
-        match input {
-            FilterInput::Char(c) => {
-                self.text.push(c);
-                self.selected = None;
-            }
-            FilterInput::Backspace => {
-                self.text.pop();
-                self.selected = None;
-            }
+        use super::text::{apply, TextEdit};
+        let edit = match input {
+            FilterInput::Char(c) => Some(TextEdit::Insert(c)),
+            FilterInput::Backspace => Some(TextEdit::Backspace),
+            FilterInput::Edit(edit) => Some(edit),
             FilterInput::Down | FilterInput::Up if !self.segments.is_empty() => {
                 let last = self.segments.len() - 1;
-                let next = match (input, self.selected) {
+                let next = match (&input, self.selected) {
                     (FilterInput::Down, None) => 0,
                     (FilterInput::Down, Some(i)) => (i + 1).min(last),
                     (_, None) | (_, Some(0)) => 0,
@@ -62,8 +63,17 @@ impl FilterBar {
                 };
                 self.selected = Some(next);
                 self.text = self.segments[next].filter.clone();
+                self.cursor = None;
+                None
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(edit) = edit {
+            let before = self.text.clone();
+            apply(&mut self.text, &mut self.cursor, &edit);
+            if self.text != before {
+                self.selected = None;
+            }
         }
         self.error = None;
     }
@@ -71,11 +81,16 @@ impl FilterBar {
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &FilterBar) {
     let mut lines = vec![
-        Line::from(vec![
-            Span::styled("> ", theme::heading()),
-            Span::raw(bar.text.clone()),
-            Span::styled("▏", theme::heading()),
-        ]),
+        Line::from(
+            std::iter::once(Span::styled("> ", theme::heading()))
+                .chain(super::text::spans(
+                    &bar.text,
+                    bar.cursor,
+                    true,
+                    ratatui::style::Style::new(),
+                ))
+                .collect::<Vec<_>>(),
+        ),
         match &bar.error {
             Some(error) => Line::from(Span::styled(error.clone(), theme::error())),
             None => Line::from(Span::styled(tr("filter_tui.hint"), theme::dim())),

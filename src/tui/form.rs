@@ -1,6 +1,7 @@
 //! The add-client form: person and company variants, each field checked as it is
 //! left and all again on save; nothing is written until every field is valid.
 
+use super::text::TextEdit;
 use crate::domain::fields::{ClientDraft, Field};
 use crate::i18n::tr;
 use chrono::NaiveDate;
@@ -9,6 +10,8 @@ use chrono::NaiveDate;
 pub enum FormInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste in the focused field.
+    Edit(super::text::TextEdit),
     Next,
     Prev,
     ToggleKind,
@@ -36,6 +39,10 @@ pub struct ClientForm {
     pub company: bool,
     pub fields: Vec<FormField>,
     pub focused: usize,
+    /// Where the cursor is in the focused field (`None`: at its end).
+    pub cursor: Option<usize>,
+    /// Esc was pressed once on typed data: the next Esc throws it away.
+    pub discard_asked: bool,
     /// A problem that is not one field's (the name is missing, the store said no).
     pub message: Option<String>,
 }
@@ -92,6 +99,8 @@ impl ClientForm {
                 })
                 .collect(),
             focused: 0,
+            cursor: None,
+            discard_asked: false,
             message: None,
         }
     }
@@ -222,26 +231,32 @@ impl ClientForm {
         }
     }
 
+    /// Whether anything was typed that closing would lose.
+    pub fn typed_anything(&self) -> bool {
+        self.fields.iter().any(|f| f.value != f.original)
+    }
+
+    fn edit(&mut self, edit: &TextEdit) {
+        if let Some(f) = self.fields.get_mut(self.focused) {
+            super::text::apply(&mut f.value, &mut self.cursor, edit);
+        }
+    }
+
     pub fn input(&mut self, input: &FormInput, today: NaiveDate) {
         let count = self.fields.len();
         match input {
-            FormInput::Char(c) => {
-                if let Some(f) = self.fields.get_mut(self.focused) {
-                    f.value.push(*c);
-                }
-            }
-            FormInput::Backspace => {
-                if let Some(f) = self.fields.get_mut(self.focused) {
-                    f.value.pop();
-                }
-            }
+            FormInput::Char(c) => self.edit(&TextEdit::Insert(*c)),
+            FormInput::Backspace => self.edit(&TextEdit::Backspace),
+            FormInput::Edit(edit) => self.edit(edit),
             FormInput::Next => {
                 self.check_focused(today);
                 self.focused = (self.focused + 1) % count;
+                self.cursor = None;
             }
             FormInput::Prev => {
                 self.check_focused(today);
                 self.focused = (self.focused + count - 1) % count;
+                self.cursor = None;
             }
             FormInput::ToggleKind => self.toggle_kind(),
             FormInput::Submit | FormInput::Cancel => {}
@@ -273,18 +288,21 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, form: &
         } else {
             ratatui::style::Style::new()
         };
-        let cursor = if focused { "▏" } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled(
-                label,
-                if focused {
-                    theme::title()
-                } else {
-                    theme::dim()
-                },
-            ),
-            Span::styled(format!("{}{cursor}", f.value), value_style),
-        ]));
+        let mut spans = vec![Span::styled(
+            label,
+            if focused {
+                theme::title()
+            } else {
+                theme::dim()
+            },
+        )];
+        spans.extend(super::text::spans(
+            &f.value,
+            form.cursor,
+            focused,
+            value_style,
+        ));
+        lines.push(Line::from(spans));
         if let Some(error) = &f.error {
             lines.push(Line::from(Span::styled(
                 format!("{:>18}{error}", ""),

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub enum ImportInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste in the path.
+    Edit(super::text::TextEdit),
     /// Enter: check the file, or (on the preview) import it.
     Confirm,
     /// `d`: what to do with duplicates (skip → merge → create).
@@ -58,6 +60,8 @@ fn targets() -> Vec<Option<Target>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportDialog {
     pub path: String,
+    /// Where the cursor is in the path (`None`: at its end).
+    pub cursor: Option<usize>,
     pub on_duplicate: OnDuplicate,
     pub skip_invalid: bool,
     /// The dry run of the file as it stands; `None` until the path is confirmed.
@@ -84,6 +88,7 @@ impl ImportDialog {
     pub fn new() -> ImportDialog {
         ImportDialog {
             path: String::new(),
+            cursor: None,
             on_duplicate: OnDuplicate::Skip,
             skip_invalid: false,
             preview: None,
@@ -165,9 +170,18 @@ impl ImportDialog {
 
     pub fn input(&mut self, input: &ImportInput, store: &mut Store, viewer: &Viewer) -> ImportStep {
         match input {
-            ImportInput::Char(c) if self.preview.is_none() => self.path.push(*c),
-            ImportInput::Backspace if self.preview.is_none() => {
-                self.path.pop();
+            ImportInput::Char(c) if self.preview.is_none() => super::text::apply(
+                &mut self.path,
+                &mut self.cursor,
+                &super::text::TextEdit::Insert(*c),
+            ),
+            ImportInput::Backspace if self.preview.is_none() => super::text::apply(
+                &mut self.path,
+                &mut self.cursor,
+                &super::text::TextEdit::Backspace,
+            ),
+            ImportInput::Edit(edit) if self.preview.is_none() => {
+                super::text::apply(&mut self.path, &mut self.cursor, edit)
             }
             ImportInput::Backspace => self.preview = None,
             ImportInput::CycleDuplicates | ImportInput::Char('d') | ImportInput::Char('в') => {
@@ -227,7 +241,7 @@ impl ImportDialog {
                     }
                 };
             }
-            ImportInput::Char(_) | ImportInput::Cancel => {}
+            ImportInput::Char(_) | ImportInput::Edit(_) | ImportInput::Cancel => {}
         }
         ImportStep::Open
     }
@@ -267,17 +281,19 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     use super::theme;
     use ratatui::text::{Line, Span};
     use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{}: ", tr("import_tui.file")), theme::dim()),
-        Span::styled(
-            format!(
-                "{}{}",
-                dialog.path,
-                if dialog.preview.is_none() { "▏" } else { "" }
-            ),
+    let mut lines = vec![Line::from(
+        std::iter::once(Span::styled(
+            format!("{}: ", tr("import_tui.file")),
+            theme::dim(),
+        ))
+        .chain(super::text::spans(
+            &dialog.path,
+            dialog.cursor,
+            dialog.preview.is_none(),
             theme::selected(),
-        ),
-    ])];
+        ))
+        .collect::<Vec<_>>(),
+    )];
     match &dialog.preview {
         None => {
             lines.push(Line::from(Span::styled(

@@ -7,11 +7,39 @@ use super::form::FormInput;
 use super::import_dialog::ImportInput;
 use super::log_dialog::{LogInput, NextChoice};
 use super::palette::PaletteInput;
+use super::text;
 use crate::domain::segments::Segment;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
+
+/// A character typed into a text, not a Ctrl or Alt shortcut (AltGr gives both and
+/// types: `@`, `€` on European layouts).
+fn typed(key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    ctrl == alt
+}
+
+/// Pasted text goes into the text being typed, if any.
+pub fn action_for_paste(app: &App, pasted: String) -> Option<Action> {
+    use text::TextEdit::Paste;
+    Some(match &app.modal {
+        Some(Modal::AddClient(_)) => Action::Form(FormInput::Edit(Paste(pasted))),
+        Some(Modal::Log(_)) => Action::LogInput(LogInput::Edit(Paste(pasted))),
+        Some(Modal::Entry(_)) => Action::Entry(EntryInput::Edit(Paste(pasted))),
+        Some(Modal::Palette(_)) => Action::Palette(PaletteInput::Edit(Paste(pasted))),
+        Some(Modal::Filter(_)) => {
+            Action::Filter(super::filter_bar::FilterInput::Edit(Paste(pasted)))
+        }
+        Some(Modal::Import(dialog)) if dialog.preview.is_none() => {
+            Action::Import(ImportInput::Edit(Paste(pasted)))
+        }
+        None if app.list.searching => Action::SearchEdit(Paste(pasted)),
+        _ => return None,
+    })
+}
 
 pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
@@ -24,37 +52,47 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         && matches!(key.code, KeyCode::Char('k') | KeyCode::Char('л'));
     match &app.modal {
         Some(Modal::AddClient(_)) => {
+            if let Some(edit) = text::edit_for(&key) {
+                return Some(Action::Form(FormInput::Edit(edit)));
+            }
             return Some(Action::Form(match key.code {
                 KeyCode::Esc => FormInput::Cancel,
                 KeyCode::Enter => FormInput::Submit,
                 KeyCode::Tab | KeyCode::Down => FormInput::Next,
                 KeyCode::BackTab | KeyCode::Up => FormInput::Prev,
                 KeyCode::F(2) => FormInput::ToggleKind,
-                KeyCode::Backspace => FormInput::Backspace,
-                KeyCode::Char(c) => FormInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => FormInput::Char(c),
                 _ => return None,
-            }))
+            }));
         }
         Some(Modal::Log(_)) => {
+            if let Some(edit) = text::edit_for(&key) {
+                return Some(Action::LogInput(LogInput::Edit(edit)));
+            }
             return Some(Action::LogInput(match key.code {
                 KeyCode::Esc => LogInput::Cancel,
                 KeyCode::Enter => LogInput::Submit,
                 KeyCode::Tab => LogInput::NextField,
                 KeyCode::F(2) => LogInput::CycleKind,
                 KeyCode::F(3) => LogInput::ToggleAgreed,
-                KeyCode::Left => LogInput::ShiftChoice(false),
-                KeyCode::Right => LogInput::ShiftChoice(true),
-                KeyCode::Backspace => LogInput::Backspace,
+                KeyCode::Up => LogInput::ShiftChoice(false),
+                KeyCode::Down => LogInput::ShiftChoice(true),
                 // Digits are text (an outcome may start with "2 заказа"); Alt+digit or
                 // ←/→ pick the next contact.
                 KeyCode::Char(c @ '0'..='5') if key.modifiers.contains(KeyModifiers::ALT) => {
                     LogInput::Choose(NextChoice::ALL[c as usize - '0' as usize])
                 }
-                KeyCode::Char(c) => LogInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => LogInput::Char(c),
                 _ => return None,
             }));
         }
-        Some(Modal::Import(_)) => {
+        Some(Modal::Import(dialog)) => {
+            // Typing the path, keys edit it; on the preview they choose.
+            if dialog.preview.is_none() {
+                if let Some(edit) = text::edit_for(&key) {
+                    return Some(Action::Import(ImportInput::Edit(edit)));
+                }
+            }
             return Some(Action::Import(match key.code {
                 KeyCode::Esc => ImportInput::Cancel,
                 KeyCode::Enter => ImportInput::Confirm,
@@ -66,9 +104,9 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Right => ImportInput::NextTarget,
                 KeyCode::Left => ImportInput::PrevTarget,
                 KeyCode::F(4) => ImportInput::CycleDateOrder,
-                KeyCode::Char(c) => ImportInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => ImportInput::Char(c),
                 _ => return None,
-            }))
+            }));
         }
         Some(Modal::Dupes(_)) => {
             return Some(Action::Dupes(match key.code {
@@ -98,13 +136,15 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         }
         Some(Modal::Filter(_)) => {
             use super::filter_bar::FilterInput;
+            if let Some(edit) = text::edit_for(&key) {
+                return Some(Action::Filter(FilterInput::Edit(edit)));
+            }
             return Some(Action::Filter(match key.code {
                 KeyCode::Esc => FilterInput::Cancel,
                 KeyCode::Enter => FilterInput::Apply,
                 KeyCode::Up => FilterInput::Up,
                 KeyCode::Down => FilterInput::Down,
-                KeyCode::Backspace => FilterInput::Backspace,
-                KeyCode::Char(c) => FilterInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => FilterInput::Char(c),
                 _ => return None,
             }));
         }
@@ -117,28 +157,30 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             }
         }
         Some(Modal::Palette(_)) => {
+            if let Some(edit) = text::edit_for(&key) {
+                return Some(Action::Palette(PaletteInput::Edit(edit)));
+            }
             return Some(Action::Palette(match key.code {
                 KeyCode::Esc => PaletteInput::Cancel,
                 KeyCode::Enter => PaletteInput::Run,
                 KeyCode::Up => PaletteInput::Up,
                 KeyCode::Down => PaletteInput::Down,
-                KeyCode::Backspace => PaletteInput::Backspace,
-                KeyCode::Char(c) => PaletteInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => PaletteInput::Char(c),
                 _ => return None,
-            }))
+            }));
         }
         Some(Modal::Entry(_)) => {
+            if let Some(edit) = text::edit_for(&key) {
+                return Some(Action::Entry(EntryInput::Edit(edit)));
+            }
             return Some(Action::Entry(match key.code {
                 KeyCode::Esc => EntryInput::Cancel,
                 KeyCode::Enter => EntryInput::Submit,
                 KeyCode::Tab | KeyCode::Down => EntryInput::Next,
                 KeyCode::BackTab | KeyCode::Up => EntryInput::Prev,
-                KeyCode::Left => EntryInput::CycleBack,
-                KeyCode::Right => EntryInput::Cycle,
-                KeyCode::Backspace => EntryInput::Backspace,
-                KeyCode::Char(c) => EntryInput::Char(c),
+                KeyCode::Char(c) if typed(&key) => EntryInput::Char(c),
                 _ => return None,
-            }))
+            }));
         }
         Some(Modal::Archive { .. }) => {
             return match key.code {
@@ -172,11 +214,13 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::OpenPalette);
     }
     if app.list.searching {
+        if let Some(edit) = text::edit_for(&key) {
+            return Some(Action::SearchEdit(edit));
+        }
         return match key.code {
             KeyCode::Esc => Some(Action::ClearSearch),
             KeyCode::Enter => Some(Action::SearchDone),
-            KeyCode::Backspace => Some(Action::SearchBackspace),
-            KeyCode::Char(c) => Some(Action::SearchInput(c)),
+            KeyCode::Char(c) if typed(&key) => Some(Action::SearchInput(c)),
             KeyCode::Up => Some(Action::Up),
             KeyCode::Down => Some(Action::Down),
             _ => None,
@@ -196,7 +240,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::End => Action::End,
         KeyCode::Enter => Action::Open,
         KeyCode::Char('/') | KeyCode::Char('.') => Action::StartSearch,
-        KeyCode::Esc => Action::ClearSearch,
+        KeyCode::Esc => Action::Back,
         KeyCode::Char('?') | KeyCode::Char(',') | KeyCode::F(1) => Action::ShowHelp,
         KeyCode::Char('n') | KeyCode::Char('т') => Action::NewClient,
         KeyCode::Char('f') | KeyCode::Char('а') => Action::OpenFilter,

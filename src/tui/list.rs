@@ -44,11 +44,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
         format!(" · {}", app.list.filter_label)
     };
     let search_line = if app.list.searching || !app.list.query.search.is_empty() {
-        Line::from(vec![
-            Span::styled(format!("{filter}/ "), theme::heading()),
-            Span::raw(app.list.query.search.clone()),
-            Span::styled(if app.list.searching { "▏" } else { "" }, theme::heading()),
-        ])
+        Line::from(
+            std::iter::once(Span::styled(format!("{filter}/ "), theme::heading()))
+                .chain(super::text::spans(
+                    &app.list.query.search,
+                    app.list.search_cursor,
+                    app.list.searching,
+                    ratatui::style::Style::new(),
+                ))
+                .collect::<Vec<_>>(),
+        )
     } else {
         Line::from(vec![
             Span::styled(filter, theme::heading()),

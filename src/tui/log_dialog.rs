@@ -1,6 +1,7 @@
 //! Logging the outcome of a contact: what happened, and when to call next
 //! (+1d, +1w, +1m, +2m or a typed date). Rule 4 warns here, before saving.
 
+use super::text::TextEdit;
 use crate::domain::codes::InteractionKind;
 use crate::domain::dates::parse_date;
 use chrono::{Months, NaiveDate};
@@ -53,9 +54,11 @@ impl NextChoice {
 pub enum LogInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste in the field typed in.
+    Edit(super::text::TextEdit),
     NextField,
     Choose(NextChoice),
-    /// ← / →: the previous or next choice of the next contact.
+    /// ↑ / ↓: the previous or next choice of the next contact.
     ShiftChoice(bool),
     CycleKind,
     ToggleAgreed,
@@ -79,6 +82,10 @@ pub struct LogDialog {
     pub date_text: String,
     pub agreed: bool,
     pub field: LogField,
+    /// Where the cursor is in the field typed in (`None`: at its end).
+    pub cursor: Option<usize>,
+    /// Esc was pressed once on typed data: the next Esc throws it away.
+    pub discard_asked: bool,
     pub error: Option<String>,
     pub warning: Option<String>,
 }
@@ -94,9 +101,16 @@ impl LogDialog {
             date_text: String::new(),
             agreed: false,
             field: LogField::Outcome,
+            cursor: None,
+            discard_asked: false,
             error: None,
             warning: None,
         }
+    }
+
+    /// Whether anything was typed that closing would lose.
+    pub fn typed_anything(&self) -> bool {
+        !self.outcome.trim().is_empty() || !self.date_text.trim().is_empty()
     }
 
     /// The day of the next contact, or an error naming what was typed.
@@ -114,11 +128,11 @@ impl LogDialog {
             LogField::Outcome => &mut self.outcome,
             LogField::Date => &mut self.date_text,
         };
+        let field = self.field;
         match input {
-            LogInput::Char(c) => text.push(*c),
-            LogInput::Backspace => {
-                text.pop();
-            }
+            LogInput::Char(c) => super::text::apply(text, &mut self.cursor, &TextEdit::Insert(*c)),
+            LogInput::Backspace => super::text::apply(text, &mut self.cursor, &TextEdit::Backspace),
+            LogInput::Edit(edit) => super::text::apply(text, &mut self.cursor, edit),
             LogInput::NextField => {
                 self.field = match self.field {
                     LogField::Outcome if self.next == NextChoice::Date => LogField::Date,
@@ -151,6 +165,9 @@ impl LogDialog {
             LogInput::ToggleAgreed => self.agreed = !self.agreed,
             LogInput::Submit | LogInput::Cancel => {}
         }
+        if self.field != field {
+            self.cursor = None;
+        }
         self.error = None;
     }
 }
@@ -167,21 +184,19 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
             Span::styled(dialog.kind.label(), theme::title()),
             Span::styled(format!("   {}", tr("tui.log_cycle_kind")), theme::dim()),
         ]),
-        Line::from(vec![
-            Span::styled(format!("{}: ", tr("column.outcome")), theme::dim()),
-            Span::styled(
-                format!(
-                    "{}{}",
-                    dialog.outcome,
-                    if dialog.field == LogField::Outcome {
-                        "▏"
-                    } else {
-                        ""
-                    }
-                ),
+        Line::from(
+            std::iter::once(Span::styled(
+                format!("{}: ", tr("column.outcome")),
+                theme::dim(),
+            ))
+            .chain(super::text::spans(
+                &dialog.outcome,
+                dialog.cursor,
+                dialog.field == LogField::Outcome,
                 theme::selected(),
-            ),
-        ]),
+            ))
+            .collect::<Vec<_>>(),
+        ),
         Line::default(),
         Line::from(Span::styled(tr("tui.next_contact"), theme::heading())),
     ];
@@ -202,21 +217,17 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
         .collect();
     lines.push(Line::from(choices));
     if dialog.next == NextChoice::Date {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", tr("column.date")), theme::dim()),
-            Span::styled(
-                format!(
-                    "{}{}",
-                    dialog.date_text,
-                    if dialog.field == LogField::Date {
-                        "▏"
-                    } else {
-                        ""
-                    }
-                ),
-                theme::selected(),
-            ),
-        ]));
+        let mut spans = vec![Span::styled(
+            format!("{}: ", tr("column.date")),
+            theme::dim(),
+        )];
+        spans.extend(super::text::spans(
+            &dialog.date_text,
+            dialog.cursor,
+            dialog.field == LogField::Date,
+            theme::selected(),
+        ));
+        lines.push(Line::from(spans));
     }
     let agreed = if dialog.agreed { "[x]" } else { "[ ]" };
     lines.push(Line::from(format!("{agreed} {}", tr("tui.agreed"))));

@@ -19,6 +19,7 @@ mod modal;
 pub mod palette;
 mod quality_view;
 pub mod reports_view;
+pub mod text;
 mod theme;
 mod today;
 pub mod view;
@@ -26,7 +27,10 @@ mod welcome;
 
 use crate::store::{Store, Viewer};
 use app::{update, App};
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
 use ratatui::crossterm::execute;
 use ratatui::layout::Rect;
 
@@ -69,11 +73,15 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
     let mut app = App::load(&store, viewer, chrono::Local::now().date_naive());
     let mut terminal = ratatui::try_init()?;
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     // ratatui's panic hook restores the screen but not mouse reporting.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         previous(info);
     }));
     // A replica of a team file syncs in the background, from the start.
@@ -110,6 +118,7 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
             let actions = match event::read()? {
                 Event::Key(key) => keymap::action_for_key(&app, key).into_iter().collect(),
                 Event::Mouse(mouse) => keymap::action_for_mouse(&app, mouse, screen),
+                Event::Paste(text) => keymap::action_for_paste(&app, text).into_iter().collect(),
                 // The next loop redraws at the new size.
                 Event::Resize(_, _) => vec![],
                 _ => vec![],
@@ -126,7 +135,11 @@ pub fn run(mut store: Store, viewer: Viewer) -> anyhow::Result<()> {
         let _ = terminal.draw(|frame| view::draw(frame, &app));
         syncer.stop(background::LAST_SYNC_LIMIT);
     }
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     result
 }

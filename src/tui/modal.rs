@@ -61,6 +61,14 @@ pub fn update_modal(
             _ => Some(Modal::Welcome),
         },
         Modal::AddClient(mut form) => match action {
+            // Esc on typed data asks first; a second Esc throws it away.
+            Action::Form(FormInput::Cancel) | Action::Close
+                if form.typed_anything() && !form.discard_asked =>
+            {
+                form.discard_asked = true;
+                form.message = Some(tr("tui.discard_ask"));
+                Some(Modal::AddClient(form))
+            }
             Action::Form(FormInput::Cancel) | Action::Close => {
                 app.say(tr("tui.cancelled"));
                 None
@@ -96,12 +104,23 @@ pub fn update_modal(
                 }
             }
             Action::Form(input) => {
+                if form.discard_asked {
+                    form.discard_asked = false;
+                    form.message = None;
+                }
                 form.input(&input, today());
                 Some(Modal::AddClient(form))
             }
             _ => Some(Modal::AddClient(form)),
         },
         Modal::Log(mut dialog) => match action {
+            Action::LogInput(LogInput::Cancel) | Action::Close
+                if dialog.typed_anything() && !dialog.discard_asked =>
+            {
+                dialog.discard_asked = true;
+                dialog.error = Some(tr("tui.discard_ask"));
+                Some(Modal::Log(dialog))
+            }
             Action::LogInput(LogInput::Cancel) | Action::Close => {
                 app.say(tr("tui.cancelled"));
                 None
@@ -152,6 +171,7 @@ pub fn update_modal(
                 ) {
                     dialog.warning = None;
                 }
+                dialog.discard_asked = false;
                 dialog.input(&input);
                 Some(Modal::Log(dialog))
             }
@@ -253,6 +273,13 @@ pub fn update_modal(
             _ => Some(Modal::Palette(palette)),
         },
         Modal::Entry(mut dialog) => match action {
+            Action::Entry(EntryInput::Cancel) | Action::Close
+                if dialog.typed_anything() && !dialog.discard_asked =>
+            {
+                dialog.discard_asked = true;
+                dialog.message = Some(tr("tui.discard_ask"));
+                Some(Modal::Entry(dialog))
+            }
             Action::Entry(EntryInput::Cancel) | Action::Close => {
                 app.say(tr("tui.cancelled"));
                 None
@@ -265,6 +292,10 @@ pub fn update_modal(
                 None => Some(Modal::Entry(dialog)),
             },
             Action::Entry(input) => {
+                if dialog.discard_asked {
+                    dialog.discard_asked = false;
+                    dialog.message = None;
+                }
                 dialog.input(&input);
                 Some(Modal::Entry(dialog))
             }

@@ -2,6 +2,7 @@
 
 use super::app::{Action, Pane};
 use super::entry_dialog::EntryKind;
+use super::text::TextEdit;
 use crate::domain::segments::Segment;
 use crate::domain::text::fold;
 use crate::i18n::tr;
@@ -10,12 +11,16 @@ use crate::i18n::tr;
 pub struct Palette {
     pub query: String,
     pub selected: usize,
+    /// Where the cursor is in the query (`None`: at its end).
+    pub cursor: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaletteInput {
     Char(char),
     Backspace,
+    /// Cursor keys, Delete, word and line deletion, paste.
+    Edit(super::text::TextEdit),
     Up,
     Down,
     Run,
@@ -80,11 +85,15 @@ impl Palette {
     pub fn input(&mut self, input: &PaletteInput) -> Option<Action> {
         match input {
             PaletteInput::Char(c) => {
-                self.query.push(*c);
+                super::text::apply(&mut self.query, &mut self.cursor, &TextEdit::Insert(*c));
                 self.selected = 0;
             }
             PaletteInput::Backspace => {
-                self.query.pop();
+                super::text::apply(&mut self.query, &mut self.cursor, &TextEdit::Backspace);
+                self.selected = 0;
+            }
+            PaletteInput::Edit(edit) => {
+                super::text::apply(&mut self.query, &mut self.cursor, edit);
                 self.selected = 0;
             }
             PaletteInput::Up => self.selected = self.selected.saturating_sub(1),
@@ -114,10 +123,16 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, palette
     frame.render_widget(block, popup);
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("> ", theme::heading()),
-            Span::raw(format!("{}▏", palette.query)),
-        ])),
+        Paragraph::new(Line::from(
+            std::iter::once(Span::styled("> ", theme::heading()))
+                .chain(super::text::spans(
+                    &palette.query,
+                    palette.cursor,
+                    true,
+                    ratatui::style::Style::new(),
+                ))
+                .collect::<Vec<_>>(),
+        )),
         input,
     );
     let items: Vec<ListItem<'_>> = matches

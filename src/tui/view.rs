@@ -178,6 +178,7 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("o", "footer.order"),
             ("s", "footer.schedule"),
             ("c", "footer.consent"),
+            ("Esc", "footer.back"),
             ("p", "footer.person"),
             ("a", "footer.archive"),
         ],
@@ -190,17 +191,31 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("Enter", "footer.open"),
         ],
     };
+    // Every key when they fit, `?` help last; else the most important ones that fit
+    // and "? more" (the help has them all).
+    let chip = |key: &str, what: &str| (format!(" {key} "), format!(" {} ", tr(what)));
+    let width_of = |(k, w): &(String, String)| k.chars().count() + w.chars().count();
+    let with_help = app.modal.is_none() && !app.list.searching;
+    let mut chips: Vec<(String, String)> = keys.iter().map(|(k, w)| chip(k, w)).collect();
+    let all: usize = chips.iter().map(width_of).sum();
+    let help = chip("?", "footer.help");
+    let more = chip("?", "footer.more");
+    if with_help {
+        if all + width_of(&help) <= width as usize {
+            chips.push(help);
+        } else {
+            let room = (width as usize).saturating_sub(width_of(&more));
+            let mut used = 0;
+            chips.retain(|c| {
+                used += width_of(c);
+                used <= room
+            });
+            chips.push(more);
+        }
+    }
     let mut spans = Vec::new();
     let mut used = 0usize;
-    // Help comes first, so that a narrow screen never loses the way to every key.
-    let help: &[(&str, &str)] = if app.modal.is_none() && !app.list.searching {
-        &[("?", "footer.help")]
-    } else {
-        &[]
-    };
-    for (key, what) in help.iter().chain(keys.iter()) {
-        let key = format!(" {key} ");
-        let what = format!(" {} ", tr(what));
+    for (key, what) in chips {
         let needed = key.chars().count() + what.chars().count();
         if used + needed > width as usize {
             break;
