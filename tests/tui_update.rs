@@ -965,6 +965,68 @@ fn the_filter_bar_narrows_the_list_and_names_a_bad_term() {
     update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
     app.settle(&f.store);
     assert!(app.list.rows.len() > 1);
+    let everyone = total(&mut app, &f.store);
+
+    // The list and its count follow the text while it is typed; Esc puts them back.
+    update(&mut app, Action::OpenFilter, &mut f.store);
+    for c in "tier:gold".chars() {
+        update(&mut app, Action::Filter(FilterInput::Char(c)), &mut f.store);
+    }
+    assert!(app.modal.is_some());
+    assert_eq!(
+        total(&mut app, &f.store),
+        1,
+        "the list follows the typed filter"
+    );
+    update(&mut app, Action::Filter(FilterInput::Cancel), &mut f.store);
+    assert_eq!(
+        total(&mut app, &f.store),
+        everyone,
+        "Esc puts the list back"
+    );
+
+    // 0 (all clients) drops an applied filter too, not only the quick segment.
+    update(&mut app, Action::OpenFilter, &mut f.store);
+    for c in "tier:gold".chars() {
+        update(&mut app, Action::Filter(FilterInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
+    assert_eq!(total(&mut app, &f.store), 1);
+    update(&mut app, Action::Segment(None), &mut f.store);
+    assert_eq!(total(&mut app, &f.store), everyone);
+    assert!(app.list.filter_label.is_empty());
+
+    // A segment is saved from the bar (F2, a name, Enter) and deleted there (F8).
+    update(&mut app, Action::OpenFilter, &mut f.store);
+    for c in "tier:gold".chars() {
+        update(&mut app, Action::Filter(FilterInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Filter(FilterInput::Save), &mut f.store);
+    for c in "Золото".chars() {
+        update(&mut app, Action::Filter(FilterInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Filter(FilterInput::Apply), &mut f.store);
+    let saved = f.store.saved_segments(&f.alice).unwrap();
+    assert!(
+        saved
+            .iter()
+            .any(|s| s.name == "Золото" && s.filter == "tier:gold"),
+        "{saved:?}"
+    );
+    let Some(Modal::Filter(bar)) = &app.modal else {
+        panic!("the bar stays open after saving")
+    };
+    assert!(
+        bar.selected.is_some(),
+        "the saved segment is the one picked"
+    );
+    update(&mut app, Action::Filter(FilterInput::Delete), &mut f.store);
+    assert!(f
+        .store
+        .saved_segments(&f.alice)
+        .unwrap()
+        .iter()
+        .all(|s| s.name != "Золото"));
 }
 
 #[test]

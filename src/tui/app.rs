@@ -734,6 +734,12 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         | Action::SearchDone
         | Action::Close => {}
         Action::Segment(segment) => {
+            // 0 (all clients) shows all of them: a filter applied goes too.
+            if segment.is_none() {
+                app.list.query.filter = Default::default();
+                app.list.filter_text.clear();
+                app.list.filter_label.clear();
+            }
             app.list.query.segment = segment;
             app.restart_list(store);
             app.reload_card(store);
@@ -818,10 +824,9 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         },
         Action::OpenFilter => match store.saved_segments(&app.viewer) {
             Ok(segments) => {
-                app.modal = Some(Modal::Filter(Box::new(super::filter_bar::FilterBar::new(
-                    &app.list.filter_text,
-                    segments,
-                ))))
+                let mut bar = super::filter_bar::FilterBar::new(&app.list.filter_text, segments);
+                bar.before = app.list.query.filter.clone();
+                app.modal = Some(Modal::Filter(Box::new(bar)))
             }
             Err(e) => app.fail(e),
         },

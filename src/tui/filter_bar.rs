@@ -21,6 +21,11 @@ pub struct FilterBar {
     pub selected: Option<usize>,
     /// Where the cursor is in the text (`None`: at its end).
     pub cursor: Option<usize>,
+    /// The list's filter when the bar opened: the list follows the text as it is
+    /// typed, and Esc puts this back.
+    pub before: crate::domain::filter::Filter,
+    /// F2: the name the filter is being saved under (typing goes there).
+    pub naming: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +38,10 @@ pub enum FilterInput {
     Down,
     Apply,
     Cancel,
+    /// F2: save the filter as a segment (then its name, Enter).
+    Save,
+    /// F8: delete the saved segment picked.
+    Delete,
 }
 
 impl FilterBar {
@@ -43,12 +52,25 @@ impl FilterBar {
             segments,
             error: None,
             cursor: None,
+            before: Default::default(),
+            naming: None,
         }
     }
 
     /// Typing edits the text; ↑↓ pick a saved segment and put its filter in the text.
     pub fn edit(&mut self, input: FilterInput) {
         use super::text::{apply, TextEdit};
+        if let Some(name) = &mut self.naming {
+            let mut end = None;
+            match input {
+                FilterInput::Char(c) => apply(name, &mut end, &TextEdit::Insert(c)),
+                FilterInput::Backspace => apply(name, &mut end, &TextEdit::Backspace),
+                FilterInput::Edit(edit) => apply(name, &mut end, &edit),
+                _ => {}
+            }
+            self.error = None;
+            return;
+        }
         let edit = match input {
             FilterInput::Char(c) => Some(TextEdit::Insert(c)),
             FilterInput::Backspace => Some(TextEdit::Backspace),
@@ -97,6 +119,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &FilterBar) {
         },
         Line::default(),
     ];
+    if let Some(name) = &bar.naming {
+        let mut spans = vec![Span::styled(
+            format!("{} ", tr("filter_tui.save_as")),
+            theme::heading(),
+        )];
+        spans.extend(super::text::spans(name, None, true, theme::selected()));
+        lines.push(Line::from(spans));
+        lines.push(Line::default());
+    }
     if bar.segments.is_empty() {
         lines.push(Line::from(Span::styled(
             tr("filter_tui.no_segments"),
@@ -126,7 +157,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &FilterBar) {
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        tr("filter_tui.keys"),
+        tr(if bar.naming.is_some() {
+            "filter_tui.name_keys"
+        } else {
+            "filter_tui.keys"
+        }),
         theme::dim(),
     )));
     let popup = super::centered(area, 76, lines.len() as u16 + 4);

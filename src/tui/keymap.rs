@@ -144,6 +144,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 KeyCode::Enter => FilterInput::Apply,
                 KeyCode::Up => FilterInput::Up,
                 KeyCode::Down => FilterInput::Down,
+                KeyCode::F(2) => FilterInput::Save,
+                KeyCode::F(8) => FilterInput::Delete,
                 KeyCode::Char(c) if typed(&key) => FilterInput::Char(c),
                 _ => return None,
             }));

@@ -204,7 +204,57 @@ pub fn update_modal(
             _ => Some(Modal::Dupes(view)),
         },
         Modal::Filter(mut bar) => match action {
-            Action::Filter(super::filter_bar::FilterInput::Cancel) | Action::Close => None,
+            // Naming a segment: Enter saves it, Esc goes back to the filter.
+            Action::Filter(super::filter_bar::FilterInput::Cancel) if bar.naming.is_some() => {
+                bar.naming = None;
+                Some(Modal::Filter(bar))
+            }
+            Action::Filter(super::filter_bar::FilterInput::Apply) if bar.naming.is_some() => {
+                let name = bar.naming.clone().unwrap_or_default();
+                match store.save_segment(&app.viewer, name.trim(), bar.text.trim()) {
+                    Ok(()) => {
+                        app.say(tr_value("filter_tui.saved", name.trim()));
+                        bar.naming = None;
+                        match store.saved_segments(&app.viewer) {
+                            Ok(segments) => {
+                                bar.selected = segments.iter().position(|s| s.name == name.trim());
+                                bar.segments = segments;
+                            }
+                            Err(e) => app.fail(e),
+                        }
+                    }
+                    Err(e) => bar.error = Some(e.to_string()),
+                }
+                Some(Modal::Filter(bar))
+            }
+            Action::Filter(super::filter_bar::FilterInput::Save) => {
+                match store.parse_filter(&bar.text) {
+                    Ok(_) if !bar.text.trim().is_empty() => bar.naming = Some(String::new()),
+                    Ok(_) => bar.error = Some(tr("filter_tui.nothing_to_save")),
+                    Err(e) => bar.error = Some(e.to_string()),
+                }
+                Some(Modal::Filter(bar))
+            }
+            Action::Filter(super::filter_bar::FilterInput::Delete) => {
+                if let Some(segment) = bar.selected.and_then(|i| bar.segments.get(i)).cloned() {
+                    match store.delete_segment(&app.viewer, &segment.name) {
+                        Ok(()) => {
+                            app.say(tr_value("filter_tui.deleted", &segment.name));
+                            bar.segments.retain(|s| s.name != segment.name);
+                            bar.selected = None;
+                        }
+                        Err(e) => bar.error = Some(e.to_string()),
+                    }
+                }
+                Some(Modal::Filter(bar))
+            }
+            Action::Filter(super::filter_bar::FilterInput::Cancel) | Action::Close => {
+                if app.list.query.filter != bar.before {
+                    app.list.query.filter = bar.before.clone();
+                    app.restart_list(store);
+                }
+                None
+            }
             Action::Filter(super::filter_bar::FilterInput::Apply) => {
                 match store.parse_filter(&bar.text) {
                     Ok(filter) => {
@@ -231,6 +281,13 @@ pub fn update_modal(
             }
             Action::Filter(input) => {
                 bar.edit(input);
+                // The list and its count follow the text whenever it reads.
+                if let Ok(filter) = store.parse_filter(&bar.text) {
+                    if filter != app.list.query.filter {
+                        app.list.query.filter = filter;
+                        app.restart_list(store);
+                    }
+                }
                 Some(Modal::Filter(bar))
             }
             _ => Some(Modal::Filter(bar)),

@@ -134,7 +134,16 @@ mod tests {
         // Ctrl+→ goes to the start of the next word.
         let (text, cursor) = edited(
             "Иванова Анна",
-            &[Home, WordRight, Insert('и'), Insert(' '), End, Left, Left, Delete],
+            &[
+                Home,
+                WordRight,
+                Insert('и'),
+                Insert(' '),
+                End,
+                Left,
+                Left,
+                Delete,
+            ],
         );
         assert_eq!(text, "Иванова и Ана");
         assert_eq!(cursor, Some(12));
