@@ -356,7 +356,7 @@ impl EntryDialog {
 pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog: &EntryDialog) {
     use super::theme;
     use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    use ratatui::widgets::{Block, Borders};
     let mut lines = Vec::new();
     for (i, f) in dialog.fields.iter().enumerate() {
         let focused = i == dialog.focused;
@@ -394,16 +394,15 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(tr("entry.keys"), theme::dim())));
-    let popup = super::centered(area, 72, lines.len() as u16 + 2);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(dialog.title())
-                .border_style(theme::focused_border()),
-        ),
-        popup,
+    super::dialog(
+        frame,
+        area,
+        72,
+        lines,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(dialog.title())
+            .border_style(theme::focused_border()),
     );
 }
 

@@ -7,7 +7,7 @@ use crate::i18n::{tr, trf};
 use crate::store::segments::SavedSegment;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -164,16 +164,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, bar: &FilterBar) {
         }),
         theme::dim(),
     )));
-    let popup = super::centered(area, 76, lines.len() as u16 + 4);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme::focused_border())
-                .title(Span::styled(tr("filter_tui.title"), theme::title())),
-        ),
-        popup,
+    super::dialog(
+        frame,
+        area,
+        76,
+        lines,
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme::focused_border())
+            .title(Span::styled(tr("filter_tui.title"), theme::title())),
     );
 }
 

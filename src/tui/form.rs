@@ -268,7 +268,7 @@ impl ClientForm {
 pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, form: &ClientForm) {
     use super::theme;
     use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    use ratatui::widgets::{Block, Borders};
     let kind = if form.company {
         tr("kind.company")
     } else {
@@ -315,21 +315,19 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, form: &
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(tr("tui.form_keys"), theme::dim())));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = super::centered(area, 76, height);
-    frame.render_widget(Clear, popup);
     let title = match &form.editing {
         Some(number) => crate::i18n::tr_value("tui.edit_client", number),
         None => tr("tui.new_client"),
     };
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title)
-                .border_style(theme::focused_border()),
-        ),
-        popup,
+    super::dialog(
+        frame,
+        area,
+        76,
+        lines,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title)
+            .border_style(theme::focused_border()),
     );
 }
 

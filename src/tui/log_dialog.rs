@@ -177,7 +177,7 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     use super::theme;
     use crate::i18n::{tr, tr_value};
     use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    use ratatui::widgets::{Block, Borders};
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{}: ", tr("column.kind")), theme::dim()),
@@ -243,16 +243,15 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(tr("tui.log_keys"), theme::dim())));
-    let popup = super::centered(area, 76, lines.len() as u16 + 4);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(tr_value("tui.log_title", &dialog.number))
-                .border_style(theme::focused_border()),
-        ),
-        popup,
+    super::dialog(
+        frame,
+        area,
+        76,
+        lines,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(tr_value("tui.log_title", &dialog.number))
+            .border_style(theme::focused_border()),
     );
 }
 

@@ -57,6 +57,26 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
 }
 
 /// A rectangle of at most `width` × `height`, centred in `area`.
+/// Draws a dialog centred in `area`, at most `width` wide and as tall as its lines take
+/// once wrapped, so that the keys at its end always show.
+pub(crate) fn dialog(
+    frame: &mut ratatui::Frame<'_>,
+    area: Rect,
+    width: u16,
+    lines: Vec<ratatui::text::Line<'_>>,
+    block: ratatui::widgets::Block<'_>,
+) {
+    use ratatui::widgets::{Clear, Paragraph, Wrap};
+    let width = width.min(area.width);
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block);
+    let height = (paragraph.line_count(width) as u16).min(area.height);
+    let popup = centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(paragraph, popup);
+}
+
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);

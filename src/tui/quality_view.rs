@@ -7,7 +7,7 @@ use crate::store::quality::QualityReport;
 pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, report: &QualityReport) {
     use super::theme;
     use ratatui::text::{Line, Span};
-    use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+    use ratatui::widgets::{Block, Borders};
     let mut lines = vec![Line::from(Span::styled(
         trf("quality_tui.looked_at", &[("clients", &report.clients)]),
         theme::dim(),
@@ -32,15 +32,14 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, report:
         tr("quality_tui.keys"),
         theme::dim(),
     )));
-    let popup = super::centered(area, 80, lines.len() as u16 + 4);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(tr("quality_tui.title"))
-                .border_style(theme::focused_border()),
-        ),
-        popup,
+    super::dialog(
+        frame,
+        area,
+        80,
+        lines,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(tr("quality_tui.title"))
+            .border_style(theme::focused_border()),
     );
 }
