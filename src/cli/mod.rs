@@ -38,6 +38,7 @@ pub mod rules;
 pub mod schedule;
 pub mod segment;
 pub mod settings;
+pub mod shell;
 pub mod sync;
 
 use crate::i18n::{self, tr, tr_value, Lang};
@@ -96,6 +97,8 @@ pub enum Command {
     Share(sync::ShareArgs),
     Sync(sync::SyncArgs),
     Conflicts(sync::ConflictsArgs),
+    Completions(shell::CompletionsArgs),
+    Man,
     /// Measures the interface's memory for `bench` in a process of its own.
     #[command(hide = true)]
     BenchProbe(bench::ProbeArgs),
@@ -145,10 +148,15 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
+/// The command definitions with help in the language set.
+pub(crate) fn localized_command() -> clap::Command {
+    localize(Cli::command(), "clientbook")
+}
+
 /// Parses the command line with help in the user's language.
 pub fn parse() -> Cli {
     i18n::set_language(early_language());
-    let cmd = localize(Cli::command(), "clientbook")
+    let cmd = localized_command()
         // The metrics' definitions, under the report commands' help.
         .mut_subcommand("report", |report| {
             let definitions = tr("report.definitions");
@@ -217,6 +225,9 @@ pub fn open(cli: &Cli) -> anyhow::Result<(Store, Viewer)> {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Some(Command::Bench(args)) => return bench::run(args),
+        // Neither opens a base.
+        Some(Command::Completions(args)) => return shell::completions(args),
+        Some(Command::Man) => return shell::man(),
         Some(Command::Init(args)) => return manager::init(&cli, args),
         Some(Command::BenchProbe(args)) => {
             let login = cli.as_login.as_deref().unwrap_or_default();
@@ -280,7 +291,11 @@ fn dispatch(command: Command, store: &mut Store, viewer: &Viewer) -> anyhow::Res
         Command::Sync(args) => sync::sync(store, args),
         Command::Conflicts(args) => sync::conflicts(store, viewer, args),
         Command::Campaign(cmd) => campaign::run(store, viewer, cmd),
-        Command::Bench(_) | Command::Init(_) | Command::BenchProbe(_) => Ok(()),
+        Command::Bench(_)
+        | Command::Init(_)
+        | Command::BenchProbe(_)
+        | Command::Completions(_)
+        | Command::Man => Ok(()),
     }
 }
 

@@ -725,7 +725,7 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
             if app.focus == Pane::Card {
                 app.focus = app.card_from;
             } else if !app.list.query.search.is_empty() {
-                return update(app, Action::ClearSearch, store);
+                update(app, Action::ClearSearch, store);
             }
         }
         Action::SearchInput(_)

@@ -186,8 +186,8 @@ impl EntryDialog {
                 super::text::apply(&mut field.value, &mut self.cursor, edit)
             }
             // ← → on a choice pick the previous or next one.
-            EntryInput::Edit(TextEdit::Left) => return self.input(&EntryInput::CycleBack),
-            EntryInput::Edit(TextEdit::Right) => return self.input(&EntryInput::Cycle),
+            EntryInput::Edit(TextEdit::Left) => self.input(&EntryInput::CycleBack),
+            EntryInput::Edit(TextEdit::Right) => self.input(&EntryInput::Cycle),
             EntryInput::Next => {
                 self.focused = (self.focused + 1) % count;
                 self.cursor = None;
