@@ -174,6 +174,64 @@ fn segment_filters_follow_orders() {
 }
 
 #[test]
+fn the_card_says_when_the_next_contact_is() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::StartSearch, &mut f.store);
+    for c in "елкина".chars() {
+        update(&mut app, Action::SearchInput(c), &mut f.store);
+    }
+    update(&mut app, Action::SearchDone, &mut f.store);
+    update(&mut app, Action::Open, &mut f.store);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| clientbook::tui::view::draw(frame, &app))
+        .unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    let today = Local::now().date_naive().format("%d.%m.%Y").to_string();
+    assert!(
+        screen.contains(&format!("Следующий контакт: {today}")),
+        "no next contact on the card: {screen}"
+    );
+}
+
+#[test]
+fn page_keys_in_today_jump_between_sections() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let sections: Vec<&str> = app.today_entries().iter().map(|e| e.section).collect();
+    let mut starts = vec![0];
+    starts.extend((1..sections.len()).filter(|&i| sections[i] != sections[i - 1]));
+    assert!(
+        starts.len() >= 2,
+        "the fixture's day has sections: {sections:?}"
+    );
+    for want in &starts[1..] {
+        update(&mut app, Action::PageDown, &mut f.store);
+        assert_eq!(app.today.selected, *want);
+    }
+    // At a section's start PageUp goes to the one before; inside one, to its start.
+    update(&mut app, Action::PageUp, &mut f.store);
+    assert_eq!(app.today.selected, starts[starts.len() - 2]);
+    let wide = starts
+        .windows(2)
+        .find(|w| w[1] - w[0] >= 2)
+        .expect("a section of two lines or more");
+    update(&mut app, Action::Select(wide[1] - 1), &mut f.store);
+    update(&mut app, Action::PageUp, &mut f.store);
+    assert_eq!(app.today.selected, wide[0]);
+}
+
+#[test]
 fn logging_a_call_with_plus_one_week_leaves_today_and_shows_in_history() {
     let mut f = fixture();
     let mut app = load(&f);

@@ -945,7 +945,15 @@ fn move_selection(app: &mut App, action: &Action, store: &mut Store) {
             }
         }
         Pane::Today => {
-            app.today.selected = step(app.today.selected, app.today_entries().len());
+            let entries = app.today_entries();
+            app.today.selected = match action {
+                // A page in Today is a section: the next one's first line, or back to
+                // the start of this one (then of the one before).
+                Action::PageDown | Action::PageUp => {
+                    section_jump(&entries, app.today.selected, *action == Action::PageDown)
+                }
+                _ => step(app.today.selected, entries.len()),
+            };
             app.follow_selection();
         }
         Pane::Card => {
@@ -963,4 +971,32 @@ fn move_selection(app: &mut App, action: &Action, store: &mut Store) {
 /// The reasons offered when archiving, in menu order.
 pub fn archive_reasons() -> &'static [ArchiveReason] {
     ArchiveReason::ALL
+}
+
+/// Where PageDown (`forward`) or PageUp takes the selection in Today: to the first
+/// line of the next section, or to the start of this section (then the one before).
+fn section_jump(entries: &[TodayEntry], at: usize, forward: bool) -> usize {
+    let Some(here) = entries.get(at).map(|e| e.section) else {
+        return 0;
+    };
+    let start_of = |i: usize| {
+        let section = entries[i].section;
+        (0..=i)
+            .rev()
+            .take_while(|&j| entries[j].section == section)
+            .last()
+            .unwrap_or(i)
+    };
+    if forward {
+        (at..entries.len())
+            .find(|&i| entries[i].section != here)
+            .unwrap_or(at)
+    } else {
+        let start = start_of(at);
+        if start < at || start == 0 {
+            start
+        } else {
+            start_of(start - 1)
+        }
+    }
 }

@@ -27,8 +27,44 @@ fn day(at: DateTime<Utc>) -> String {
     format_date(at.with_timezone(&Local).date_naive(), language())
 }
 
+/// The client's next planned contact, in a line under the name: what the next key
+/// (log, reschedule) acts on, without opening the Tasks tab.
+fn next_contact(card: &ClientCard) -> Line<'static> {
+    let next = card
+        .tasks
+        .iter()
+        .filter(|t| t.done_at.is_none())
+        .min_by_key(|t| t.due_at);
+    let value = match next {
+        Some(t) => {
+            let at = if t.has_time {
+                when(t.due_at)
+            } else {
+                day(t.due_at)
+            };
+            let late = t.due_at < Utc::now() && (t.has_time || day(t.due_at) != day(Utc::now()));
+            let mut text = at;
+            if let Some(purpose) = t.purpose.as_deref().filter(|p| !p.is_empty()) {
+                text.push_str(&format!(" · {purpose}"));
+            }
+            if late {
+                text.push_str(&format!(" · {}", tr("card.overdue")));
+            }
+            text
+        }
+        None => tr("card.no_next_contact"),
+    };
+    Line::from(vec![
+        Span::styled(format!("{}: ", tr("card.next_contact")), theme::dim()),
+        Span::styled(value, theme::heading()),
+    ])
+}
+
 fn profile(card: &ClientCard) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(Span::styled(card.name.clone(), theme::title()))];
+    let mut lines = vec![
+        Line::from(Span::styled(card.name.clone(), theme::title())),
+        next_contact(card),
+    ];
     for (label, value) in crate::present::profile_fields(card) {
         lines.push(Line::from(vec![
             Span::styled(format!("{label}: "), theme::dim()),

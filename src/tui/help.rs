@@ -46,6 +46,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("c", "help_keys.consent"),
             ("p", "help_keys.person"),
             ("a", "help_keys.archive"),
+            ("Esc", "help_keys.back"),
         ],
     ),
     (
@@ -57,6 +58,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("s", "help_keys.schedule"),
             ("a", "help_keys.archive"),
             ("[ ]", "help_keys.day"),
+            ("PgUp PgDn", "help_keys.sections"),
         ],
     ),
 ];

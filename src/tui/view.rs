@@ -188,6 +188,7 @@ fn footer_line(app: &App, width: u16) -> Line<'static> {
             ("s", "footer.schedule"),
             ("a", "footer.archive"),
             ("[ ]", "footer.day"),
+            ("PgUp/PgDn", "footer.sections"),
             ("Enter", "footer.open"),
         ],
     };
