@@ -174,6 +174,25 @@ fn segment_filters_follow_orders() {
 }
 
 #[test]
+fn a_search_puts_the_name_that_starts_with_it_first_and_says_how_many() {
+    let mut f = fixture();
+    // Added in this order; "анна" starts the second one's name.
+    add(&mut f.store, &f.alice.clone(), "Иванова Анна", None);
+    add(&mut f.store, &f.alice.clone(), "Петрова Анна-Мария", None);
+    add(&mut f.store, &f.alice.clone(), "Анна Иванова", None);
+    let mut app = load(&f);
+    update(&mut app, Action::StartSearch, &mut f.store);
+    for c in "анна".chars() {
+        update(&mut app, Action::SearchInput(c), &mut f.store);
+    }
+    assert_eq!(
+        names(&app),
+        ["Анна Иванова", "Иванова Анна", "Петрова Анна-Мария"]
+    );
+    assert_eq!(total(&mut app, &f.store), 3);
+}
+
+#[test]
 fn the_card_says_when_the_next_contact_is() {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;

@@ -304,6 +304,12 @@ impl App {
             Ok(page) => {
                 self.list.rows = page.rows;
                 self.list.next = page.next;
+                // A search's matches come in index order; when they all fit in what
+                // was read, the best come first: the name starting with what was
+                // typed, then a word of it, then the rest, each by name.
+                if self.list.next.is_none() {
+                    rank_matches(&mut self.list.rows, &self.list.query.search);
+                }
                 let same =
                     selected_number.and_then(|n| self.list.rows.iter().position(|r| r.number == n));
                 self.list.selected = same
@@ -999,4 +1005,25 @@ fn section_jump(entries: &[TodayEntry], at: usize, forward: bool) -> usize {
             start_of(start - 1)
         }
     }
+}
+
+/// Orders a search's matches: the name starting with the text, a word of the name
+/// starting with it, anything else (a phone, an e-mail, a tag); then by name.
+fn rank_matches(rows: &mut [ClientRow], search: &str) {
+    use crate::domain::text::fold;
+    let typed = fold(search.trim());
+    if typed.is_empty() {
+        return;
+    }
+    rows.sort_by_cached_key(|row| {
+        let name = fold(&row.name);
+        let rank = if name.starts_with(&typed) {
+            0
+        } else if name.split_whitespace().any(|w| w.starts_with(&typed)) {
+            1
+        } else {
+            2
+        };
+        (rank, name)
+    });
 }

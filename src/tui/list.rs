@@ -52,6 +52,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, block: Block<'_>) {
                     app.list.searching,
                     ratatui::style::Style::new(),
                 ))
+                // How many match, once counted (when the keys stop).
+                .chain(app.list.total.map(|total| {
+                    Span::styled(
+                        format!(
+                            "  {}",
+                            trf("tui.found", &[("count", &count_label(total, true))])
+                        ),
+                        theme::dim(),
+                    )
+                }))
                 .collect::<Vec<_>>(),
         )
     } else {
