@@ -95,7 +95,10 @@ pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
         ("field.email", Some(card.emails.join(", "))),
         ("field.birthday", birthday),
         ("field.city", card.city.clone()),
-        ("field.time_zone", card.time_zone.clone()),
+        (
+            "field.time_zone",
+            card.time_zone.as_deref().map(time_zone_words),
+        ),
         (
             "field.call_window",
             card.call_window
@@ -147,6 +150,33 @@ pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A client's time zone as a caller needs it: the offset and the time there now
+/// (`UTC+7, сейчас 21:40`), not the database's name of it.
+pub fn time_zone_words(zone: &str) -> String {
+    use chrono::{Offset, Utc};
+    let Ok(tz) = zone.parse::<chrono_tz::Tz>() else {
+        return zone.to_string();
+    };
+    let now = Utc::now().with_timezone(&tz);
+    let seconds = now.offset().fix().local_minus_utc();
+    let (sign, seconds) = if seconds < 0 {
+        ('−', -seconds)
+    } else {
+        ('+', seconds)
+    };
+    let offset = match (seconds / 3600, seconds % 3600 / 60) {
+        (h, 0) => format!("UTC{sign}{h}"),
+        (h, m) => format!("UTC{sign}{h}:{m:02}"),
+    };
+    crate::i18n::trf(
+        "card.time_there",
+        &[
+            ("offset", &offset),
+            ("time", &now.format("%H:%M").to_string()),
+        ],
+    )
+}
+
 /// One entry of a client's history as a person reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -170,11 +200,32 @@ pub(crate) fn shown_value(field: &str, value: &serde_json::Value) -> String {
             )
         });
     }
+    // Yes-or-no fields are stored as 0 and 1.
+    if matches!(field, "decision_maker" | "agreed" | "has_time" | "archived") {
+        let yes = value.as_i64().map(|n| n != 0).or(value.as_bool());
+        if let Some(yes) = yes {
+            return tr(if yes { "answer.yes" } else { "answer.no" });
+        }
+    }
     let text = match value {
         serde_json::Value::Null => return "—".into(),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
+    if field == "rule" {
+        let key = format!("rule.made_{text}");
+        let label = tr(&key);
+        if label != key {
+            return label;
+        }
+    }
+    if field == "kind" {
+        let key = format!("contact_kind.{text}");
+        let label = tr(&key);
+        if label != key {
+            return label;
+        }
+    }
     let label = match field {
         "stage" => Stage::from_code(&text).map(|s| s.label()),
         "source" => Source::from_code(&text).map(|s| s.label()),
@@ -195,17 +246,21 @@ pub(crate) fn shown_value(field: &str, value: &serde_json::Value) -> String {
             }),
         "channel" | "preferred_channel" => Channel::from_code(&text).map(|c| c.label()),
         "value" if text.starts_with('+') => Some(format_phone(&text)),
+        "time_zone" => Some(time_zone_words(&text)),
         _ => None,
     };
     label.unwrap_or(text)
 }
 
-fn fields_text(fields: &serde_json::Value, skip: &[&str]) -> String {
+/// The fields of a change in words. In a new row, what was left empty is not said
+/// ("created in the archive: —").
+fn fields_text(fields: &serde_json::Value, skip: &[&str], new_row: bool) -> String {
     fields
         .as_object()
         .map(|o| {
             o.iter()
                 .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .filter(|(_, v)| !(new_row && (v.is_null() || v.as_str() == Some(""))))
                 .map(|(k, v)| match k.as_str() {
                     // What a contact, a tag or a person is needs no label.
                     "value" | "tag" | "name" => shown_value(k, v),
@@ -240,11 +295,24 @@ pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
         if change.entity == "interaction" {
             continue;
         }
-        let what = tr(&format!("history.{}_{}", change.entity, change.op));
+        // A phone or an e-mail is named as such, not as "a contact".
+        let kind = change.fields["kind"]
+            .as_str()
+            .filter(|_| change.entity == "contact_point");
+        let what = match kind {
+            Some(kind)
+                if tr(&format!("history.{kind}_{}", change.op))
+                    != format!("history.{kind}_{}", change.op) =>
+            {
+                tr(&format!("history.{kind}_{}", change.op))
+            }
+            _ => tr(&format!("history.{}_{}", change.entity, change.op)),
+        };
         let text = match (change.entity.as_str(), change.op.as_str()) {
             ("client", "update") => fields_text(
                 &change.fields,
-                &["archived_at", "forgotten_at", "created_at"],
+                &["archived_at", "forgotten_at", "created_at", "merged_into"],
+                false,
             ),
             ("order", "insert") => {
                 let amount = change.fields["amount_minor"].as_i64().unwrap_or(0);
@@ -261,7 +329,17 @@ pub fn history_entries(card: &ClientCard) -> Vec<HistoryEntry> {
             }
             (_, "insert") => fields_text(
                 &change.fields,
-                &["kind", "manager", "md", "has_time", "agreed", "done_at"],
+                &[
+                    "kind",
+                    "manager",
+                    "md",
+                    "has_time",
+                    "agreed",
+                    "done_at",
+                    "rule_ref",
+                    "created_at",
+                ],
+                true,
             ),
             _ => String::new(),
         };
@@ -310,4 +388,51 @@ pub fn conflict_cells(conflict: &crate::store::conflicts::Conflict) -> [String; 
             when.format("%H:%M")
         ),
     ]
+}
+
+#[cfg(test)]
+mod words_tests {
+    use crate::i18n::{tr_in, Lang};
+    use crate::store::write::{referenced_table, Entity};
+
+    /// Every field a change can name, as History and the conflicts show it.
+    fn log_keys() -> Vec<String> {
+        let mut keys: Vec<String> = Entity::ALL
+            .iter()
+            .flat_map(|e| e.columns().iter())
+            .map(|c| match referenced_table(c) {
+                Some(_) => c.trim_end_matches("_id").to_string(),
+                None => c.to_string(),
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    #[test]
+    fn every_changed_field_and_every_kind_of_change_has_words_in_both_languages() {
+        let mut missing = Vec::new();
+        for lang in [Lang::Ru, Lang::En] {
+            for key in log_keys() {
+                let key = format!("change.{key}");
+                if tr_in(lang, &key) == key {
+                    missing.push(format!("{lang:?} {key}"));
+                }
+            }
+            // What a client's History lists: its own record and rows of its own.
+            for entity in Entity::ALL.into_iter().filter(|e| {
+                (*e == Entity::Client || e.columns().contains(&"client_id"))
+                    && !matches!(e, Entity::Interaction | Entity::Conflict)
+            }) {
+                for op in ["insert", "update", "delete"] {
+                    let key = format!("history.{}_{op}", entity.code());
+                    if tr_in(lang, &key) == key {
+                        missing.push(format!("{lang:?} {key}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "raw keys would show: {missing:#?}");
+    }
 }

@@ -978,7 +978,7 @@ fn history_says_who_changed_the_phone_and_when() {
     assert_eq!(added.who.as_deref(), Some("alice"));
     assert_eq!(
         added.what,
-        clientbook::i18n::tr("history.contact_point_insert")
+        clientbook::i18n::tr("history.phone_insert")
     );
     assert!(entries
         .iter()

@@ -31,7 +31,7 @@ pub mod settings;
 pub mod sync;
 mod tiers;
 pub mod today;
-mod write;
+pub(crate) mod write;
 
 pub use error::{StoreError, StoreResult};
 pub use listing::{ClientRow, ListQuery, Page};
