@@ -976,10 +976,7 @@ fn history_says_who_changed_the_phone_and_when() {
         .find(|e| e.text.contains("+7 903 000-11-22"))
         .expect("the new phone is in the history");
     assert_eq!(added.who.as_deref(), Some("alice"));
-    assert_eq!(
-        added.what,
-        clientbook::i18n::tr("history.phone_insert")
-    );
+    assert_eq!(added.what, clientbook::i18n::tr("history.phone_insert"));
     assert!(entries
         .iter()
         .any(|e| e.what == clientbook::i18n::tr("history.client_insert")));

@@ -55,8 +55,10 @@ pub fn measure(
     Ok((at(0.5), at(0.99)))
 }
 
+/// A figure against its budget. A budget is a ceiling: the slow runs (the p99) must be
+/// within it, not only the typical one; `on_p99` says the budget is written so.
 pub fn figure(operation: &str, (median, p99): (f64, f64), budget_ms: f64, on_p99: bool) -> Figure {
-    let judged = if on_p99 { p99 } else { median };
+    let judged = p99.max(median);
     Figure {
         operation: tr(operation),
         median_ms: median,
@@ -78,6 +80,9 @@ pub struct ImportFigure {
 
 /// Exports the measured manager's clients to a CSV (as a team would bring them from
 /// another base) and imports it into a fresh base: the import's rows a second.
+/// The largest base the sharing figures are measured on.
+const SHARING_MAX_CLIENTS: usize = 200_000;
+
 /// SPEC §8: merging another copy's changes.
 pub(crate) const MERGE_BUDGET: f64 = 25_000.0;
 
@@ -114,6 +119,79 @@ fn import_rate(
         seconds,
         rows_per_second: report.rows as f64 / seconds.max(1e-9),
     })
+}
+
+/// Presses every kind of key once or more (moves, the card's tabs, Today, quick
+/// segments, the filter typed, the palette, dialogs opened and closed, a search
+/// typed); returns (median, slowest) in ms and the slowest key's name.
+fn every_key(app: &mut App, store: &mut Store) -> anyhow::Result<((f64, f64), (String, f64))> {
+    use crate::domain::segments::Segment;
+    use crate::tui::filter_bar::FilterInput;
+    use crate::tui::palette::PaletteInput;
+    let mut keys: Vec<Action> = vec![
+        Action::Focus(Pane::List),
+        Action::Home,
+        Action::Down,
+        Action::PageDown,
+        Action::End,
+        Action::Home,
+        Action::Open,
+    ];
+    keys.extend(std::iter::repeat_n(Action::NextTab, 5));
+    keys.extend([
+        Action::Back,
+        Action::Focus(Pane::Today),
+        Action::Down,
+        Action::PageDown,
+        Action::NextDay,
+        Action::PrevDay,
+        Action::Focus(Pane::List),
+    ]);
+    keys.extend(Segment::ALL.into_iter().map(|s| Action::Segment(Some(s))));
+    keys.push(Action::Segment(None));
+    keys.push(Action::OpenFilter);
+    keys.extend(
+        "tier:gold"
+            .chars()
+            .map(|c| Action::Filter(FilterInput::Char(c))),
+    );
+    keys.push(Action::Filter(FilterInput::Cancel));
+    keys.push(Action::OpenPalette);
+    keys.extend(
+        "отчёт"
+            .chars()
+            .map(|c| Action::Palette(PaletteInput::Char(c))),
+    );
+    keys.push(Action::Close);
+    keys.extend([
+        Action::LogContact,
+        Action::Close,
+        Action::EditClient,
+        Action::Close,
+    ]);
+    keys.push(Action::StartSearch);
+    keys.extend("иванова".chars().map(Action::SearchInput));
+    keys.push(Action::ClearSearch);
+    keys.extend([
+        Action::ShowHelp,
+        Action::Close,
+        Action::ShowReports,
+        Action::Close,
+    ]);
+    let mut times: Vec<(f64, String)> = Vec::with_capacity(keys.len());
+    for key in keys {
+        let name = format!("{key:?}");
+        let start = Instant::now();
+        update(app, key, store);
+        // What the interface does when the keys stop: the card, the count, a report.
+        app.settle(store);
+        draw_frame(app)?;
+        times.push((start.elapsed().as_secs_f64() * 1000.0, name));
+    }
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let median = times[times.len() / 2].0;
+    let (slowest_ms, slowest) = times.last().cloned().unwrap_or_default();
+    Ok(((median, slowest_ms), (slowest, slowest_ms)))
 }
 
 /// The manager whose view is measured (every demo base has them).
@@ -378,10 +456,37 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     })?;
     figures.push(figure("bench.card", card, 20.0, false));
 
+    // Every kind of key a manager presses, each as the interface handles it (state
+    // updated, frame drawn): the slowest against SPEC §8's 50 ms for any key.
+    let (keys, slowest) = every_key(&mut app, &mut store)?;
+    figures.push(figure("bench.any_key", keys, 50.0, false));
+    if !args.json {
+        eprintln!(
+            "{}",
+            trf(
+                "bench.slowest_key",
+                &[("key", &slowest.0), ("ms", &format!("{:.1}", slowest.1))]
+            )
+        );
+    }
+
     let memory = memory_of_interface(&path, &device);
     // Sharing through a folder (SPEC §7): a replica of this base shared, colleagues'
     // replicas writing into the same folder.
-    let sharing = folder::measure(&store, &admin, dir.path(), args.clients, &mut figures)?;
+    // Each replica is a copy of the base: past a few hundred thousand clients that is
+    // tens of gigabytes of disk, so sharing is measured on smaller bases (SPEC asks
+    // 100,000).
+    let sharing = if args.clients <= SHARING_MAX_CLIENTS {
+        Some(folder::measure(
+            &store,
+            &admin,
+            dir.path(),
+            args.clients,
+            &mut figures,
+        )?)
+    } else {
+        None
+    };
     let import = import_rate(&store, &viewer, dir.path(), &device)?;
 
     if args.json {
@@ -448,7 +553,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             ]
         )
     );
-    folder::print(&sharing);
+    match &sharing {
+        Some(sharing) => folder::print(sharing),
+        None => println!(
+            "{}",
+            crate::i18n::tr_value("bench.sharing_skipped", SHARING_MAX_CLIENTS)
+        ),
+    }
     let memory = memory.map_or_else(|| "—".to_string(), |m| format!("{m:.1}"));
     println!("{}", trf("bench.memory", &[("mib", &memory)]));
     Ok(())
