@@ -193,6 +193,23 @@ fn a_search_puts_the_name_that_starts_with_it_first_and_says_how_many() {
 }
 
 #[test]
+fn a_dialog_names_the_client_and_opens_on_a_clean_status_line() {
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let name = app.card.as_ref().unwrap().name.clone();
+    app.status = "an old message".into();
+    update(&mut app, Action::LogContact, &mut f.store);
+    let Some(Modal::Log(dialog)) = &app.modal else {
+        panic!("the log dialog opens")
+    };
+    assert!(dialog.who.contains(&name), "{}", dialog.who);
+    assert!(
+        app.status.is_empty(),
+        "an old message stays under the dialog"
+    );
+}
+
+#[test]
 fn the_card_says_when_the_next_contact_is() {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;

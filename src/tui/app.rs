@@ -578,6 +578,27 @@ impl App {
         }
     }
 
+    /// How a dialog names the client it acts on: number and name (`51 · Anderson
+    /// Emily`), so the title says who, not only which number.
+    pub(super) fn client_label(&self, number: &str) -> String {
+        let name = match self.focus {
+            Pane::Today => self
+                .today_entries()
+                .into_iter()
+                .find(|e| e.client.number == number)
+                .map(|e| e.client.name),
+            _ => self
+                .card
+                .as_ref()
+                .filter(|c| c.number == number)
+                .map(|c| c.name.clone()),
+        };
+        match name {
+            Some(name) if !name.is_empty() => format!("{number} · {name}"),
+            _ => number.to_string(),
+        }
+    }
+
     pub(super) fn after_write(&mut self, store: &Store, message: String) {
         self.reload_list(store);
         self.reload_today(store);
@@ -632,6 +653,16 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         app.modal = super::modal::update_modal(app, modal, action, store);
         return;
     }
+    // A dialog opening starts from a clean status line: an old message under it
+    // would read as the dialog's.
+    let opens_dialog = !matches!(action, Action::Synced(_));
+    update_panes(app, action, store);
+    if opens_dialog && app.modal.is_some() {
+        app.status.clear();
+    }
+}
+
+fn update_panes(app: &mut App, action: Action, store: &mut Store) {
     // A key that acts on a client acts on the one highlighted: a card not read yet
     // (the keys came faster than `settle`) is read first, so the dialog, the card and
     // the highlight all name one client.
@@ -783,7 +814,9 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         Action::NewClient => app.modal = Some(Modal::AddClient(Box::default())),
         Action::LogContact => match app.target() {
             Some((number, contact)) => {
-                app.modal = Some(Modal::Log(Box::new(LogDialog::new(number, contact))));
+                let mut dialog = LogDialog::new(number.clone(), contact);
+                dialog.who = app.client_label(&number);
+                app.modal = Some(Modal::Log(Box::new(dialog)));
             }
             None => app.say(tr("tui.select_client_first")),
         },
@@ -806,7 +839,8 @@ pub fn update(app: &mut App, action: Action, store: &mut Store) {
         },
         Action::OpenEntry(kind) => match app.target() {
             Some((number, contact)) => {
-                let mut dialog = super::entry_dialog::EntryDialog::new(kind, number);
+                let mut dialog = super::entry_dialog::EntryDialog::new(kind, number.clone());
+                dialog.who = app.client_label(&number);
                 if kind == super::entry_dialog::EntryKind::Schedule {
                     dialog.contact_uuid = contact;
                 }
@@ -903,7 +937,16 @@ fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut 
     };
     match done {
         Ok(warning) => {
-            let mut message = tr_value("tui.rescheduled", &number);
+            let mut message = trf(
+                "tui.rescheduled",
+                &[
+                    ("value", &app.client_label(&number)),
+                    (
+                        "date",
+                        &crate::domain::dates::format_date(date, crate::i18n::language()),
+                    ),
+                ],
+            );
             if let Some(w) = warning {
                 message = format!("{message} {}", w.message());
             }

@@ -47,6 +47,8 @@ pub struct EntryField {
 pub struct EntryDialog {
     pub kind: EntryKind,
     pub number: String,
+    /// The client as the title names it (number and name).
+    pub who: String,
     pub fields: Vec<EntryField>,
     pub focused: usize,
     /// Where the cursor is in the focused text field (`None`: at its end).
@@ -116,6 +118,7 @@ impl EntryDialog {
         };
         EntryDialog {
             kind,
+            who: number.clone(),
             number,
             fields,
             focused: 0,
@@ -135,7 +138,7 @@ impl EntryDialog {
             EntryKind::Consent => "entry.consent_title",
             EntryKind::Person => "entry.person_title",
         };
-        tr_value(key, &self.number)
+        tr_value(key, &self.who)
     }
 
     /// What a choice field shows for its current code.

@@ -33,6 +33,8 @@ pub struct FormField {
 pub struct ClientForm {
     /// The number of the client being edited; `None` for a new client.
     pub editing: Option<String>,
+    /// The client's name as the title shows it, when editing.
+    pub name: Option<String>,
     /// Where the client's change log stood when the values were read: saving refuses
     /// when a field changed here was changed meanwhile (another process, a sync).
     pub version: Option<i64>,
@@ -87,6 +89,7 @@ impl ClientForm {
         };
         ClientForm {
             editing: None,
+            name: None,
             version: None,
             company,
             fields: fields
@@ -117,6 +120,7 @@ impl ClientForm {
     /// A form filled with a client's current values, to edit them.
     pub fn from_card(card: &crate::store::card::ClientCard) -> ClientForm {
         let mut form = ClientForm::new(card.kind == "company");
+        form.name = Some(card.name.clone());
         let person = crate::present::person_name_as_typed(card);
         let birthday = crate::present::birthday(card);
         for f in &mut form.fields {
@@ -161,6 +165,7 @@ impl ClientForm {
     pub fn toggle_kind(&mut self) {
         let mut other = ClientForm::new(!self.company);
         other.editing = self.editing.clone();
+        other.name = self.name.clone();
         other.version = self.version;
         for f in &mut other.fields {
             if let Some(old) = self.fields.iter().find(|o| o.field == f.field) {
@@ -316,7 +321,12 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, form: &
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(tr("tui.form_keys"), theme::dim())));
     let title = match &form.editing {
-        Some(number) => crate::i18n::tr_value("tui.edit_client", number),
+        Some(number) => crate::i18n::tr_value(
+            "tui.edit_client",
+            form.name
+                .as_deref()
+                .map_or_else(|| number.clone(), |n| format!("{number} · {n}")),
+        ),
         None => tr("tui.new_client"),
     };
     super::dialog(

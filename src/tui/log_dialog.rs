@@ -75,6 +75,8 @@ pub enum LogField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogDialog {
     pub number: String,
+    /// The client as the title names it (number and name).
+    pub who: String,
     pub contact_uuid: Option<String>,
     pub kind: InteractionKind,
     pub outcome: String,
@@ -93,6 +95,7 @@ pub struct LogDialog {
 impl LogDialog {
     pub fn new(number: String, contact_uuid: Option<String>) -> LogDialog {
         LogDialog {
+            who: number.clone(),
             number,
             contact_uuid,
             kind: InteractionKind::Call,
@@ -250,7 +253,7 @@ pub fn draw(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, dialog:
         lines,
         Block::default()
             .borders(Borders::ALL)
-            .title(tr_value("tui.log_title", &dialog.number))
+            .title(tr_value("tui.log_title", &dialog.who))
             .border_style(theme::focused_border()),
     );
 }
