@@ -210,6 +210,103 @@ fn a_dialog_names_the_client_and_opens_on_a_clean_status_line() {
 }
 
 #[test]
+fn archiving_and_moving_a_contact_are_undone_with_u_and_found_in_the_palette() {
+    use clientbook::tui::palette::PaletteInput;
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let number = app.card.as_ref().unwrap().number.clone();
+    update(&mut app, Action::Archive, &mut f.store);
+    update(&mut app, Action::ArchiveConfirm, &mut f.store);
+    let archived = |f: &Fixture| {
+        f.store
+            .client_card(&f.alice, &number)
+            .unwrap()
+            .archived_at
+            .is_some()
+    };
+    assert!(archived(&f));
+    update(&mut app, Action::Undo, &mut f.store);
+    assert!(!archived(&f), "u restores the client archived");
+    assert!(app.status.contains(&number), "{}", app.status);
+    update(&mut app, Action::Undo, &mut f.store);
+    assert!(
+        !app.status.is_empty(),
+        "a second u says there is nothing to undo"
+    );
+
+    // «вернуть» in the palette finds the way back from the archive.
+    update(&mut app, Action::OpenPalette, &mut f.store);
+    for c in "вернуть".chars() {
+        update(
+            &mut app,
+            Action::Palette(PaletteInput::Char(c)),
+            &mut f.store,
+        );
+    }
+    let Some(Modal::Palette(palette)) = &app.modal else {
+        panic!("the palette opens")
+    };
+    let found: Vec<Action> = palette.matches().into_iter().map(|(_, a)| a).collect();
+    assert!(
+        found.contains(&Action::Restore) && found.contains(&Action::Undo),
+        "{found:?}"
+    );
+    update(
+        &mut app,
+        Action::Palette(PaletteInput::Cancel),
+        &mut f.store,
+    );
+
+    // A contact moved from Today (+1 week) goes back where it was.
+    update(&mut app, Action::Focus(Pane::Today), &mut f.store);
+    let at = today_names(&app)
+        .iter()
+        .position(|n| n == "Ёлкина Пелагея")
+        .unwrap();
+    update(&mut app, Action::Select(at), &mut f.store);
+    let due = |f: &Fixture| {
+        let card = f.store.client_card(&f.alice, "1").unwrap();
+        card.tasks
+            .iter()
+            .find(|t| t.done_at.is_none())
+            .map(|t| t.due_at)
+    };
+    let before = due(&f);
+    update(&mut app, Action::Reschedule(NextChoice::Week), &mut f.store);
+    assert_ne!(due(&f), before);
+    update(&mut app, Action::Undo, &mut f.store);
+    assert_eq!(due(&f), before, "u moves the contact back");
+}
+
+#[test]
+fn archiving_for_another_reason_says_which() {
+    use clientbook::domain::codes::ArchiveReason;
+    use clientbook::tui::text::TextEdit;
+    let mut f = fixture();
+    let mut app = open_first_client(&mut f);
+    let number = app.card.as_ref().unwrap().number.clone();
+    update(&mut app, Action::Archive, &mut f.store);
+    let other = ArchiveReason::ALL
+        .iter()
+        .position(|r| *r == ArchiveReason::Other)
+        .unwrap();
+    update(&mut app, Action::ArchiveChoose(other), &mut f.store);
+    for c in "переехал в другой город".chars() {
+        update(
+            &mut app,
+            Action::ArchiveNote(TextEdit::Insert(c)),
+            &mut f.store,
+        );
+    }
+    update(&mut app, Action::ArchiveConfirm, &mut f.store);
+    let card = f.store.client_card(&f.alice, &number).unwrap();
+    assert_eq!(
+        card.archive_note.as_deref(),
+        Some("переехал в другой город")
+    );
+}
+
+#[test]
 fn the_card_says_when_the_next_contact_is() {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;

@@ -110,6 +110,8 @@ pub enum Modal {
     Archive {
         number: String,
         selected: usize,
+        /// The words of "other" (the reason it names).
+        note: String,
     },
 }
 
@@ -120,6 +122,8 @@ pub struct App {
     pub focus: Pane,
     /// The pane the card was opened from: Esc on the card goes back there.
     pub card_from: Pane,
+    /// What `u` takes back: the last archiving or contact moved.
+    pub undo: Option<super::undo::Undo>,
     /// Which pane shows when the screen is too narrow for three.
     pub list: ListState,
     pub card: Option<ClientCard>,
@@ -171,6 +175,10 @@ pub enum Action {
     ClearSearch,
     /// Esc: back one step (from the card to where it was opened, a search cleared).
     Back,
+    /// `u`: take back the last archiving or contact moved.
+    Undo,
+    /// Brings the selected client back from the archive.
+    Restore,
     Segment(Option<Segment>),
     NextTab,
     PrevTab,
@@ -209,6 +217,8 @@ pub enum Action {
     Form(super::form::FormInput),
     LogInput(super::log_dialog::LogInput),
     ArchiveChoose(usize),
+    /// Typing the words of "other" when archiving.
+    ArchiveNote(super::text::TextEdit),
     ArchiveConfirm,
 }
 
@@ -219,6 +229,7 @@ impl App {
             db_label,
             focus: Pane::List,
             card_from: Pane::List,
+            undo: None,
             list: ListState::default(),
             card: None,
             card_tab: CardTab::Profile,
@@ -801,6 +812,20 @@ fn update_panes(app: &mut App, action: Action, store: &mut Store) {
             app.today.selected = 0;
             app.reload_today(store);
         }
+        Action::Undo => match app.undo.take() {
+            Some(undo) => undo.apply(app, store),
+            None => app.say(tr("tui.nothing_to_undo")),
+        },
+        Action::Restore => match app.target() {
+            Some((number, _)) => match store.restore(&app.viewer, &number) {
+                Ok(()) => {
+                    let message = tr_value("cli.client_restored", &number);
+                    app.after_write(store, message);
+                }
+                Err(e) => app.fail(e),
+            },
+            None => app.say(tr("tui.select_client_first")),
+        },
         Action::Refresh => {
             // A screen left open overnight comes back to the real today.
             app.today.date = chrono::Local::now().date_naive();
@@ -853,6 +878,7 @@ fn update_panes(app: &mut App, action: Action, store: &mut Store) {
                 app.modal = Some(Modal::Archive {
                     number,
                     selected: 0,
+                    note: String::new(),
                 })
             }
             None => app.say(tr("tui.select_client_first")),
@@ -892,6 +918,7 @@ fn update_panes(app: &mut App, action: Action, store: &mut Store) {
         | Action::LogInput(_)
         | Action::ArchiveChoose(_)
         | Action::ArchiveConfirm
+        | Action::ArchiveNote(_)
         | Action::Entry(_)
         | Action::Palette(_)
         | Action::Filter(_)
@@ -928,6 +955,20 @@ fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut 
         (None, None) => return app.say(tr("tui.select_client_first")),
     };
     let next = crate::store::activity::NextContact::on(date);
+    // When it was, so that `u` can move it back.
+    let before = entry
+        .as_ref()
+        .and_then(|e| e.contact_uuid.clone())
+        .and_then(|uuid| {
+            let card = store.client_card(&app.viewer, &number).ok()?;
+            let task = card.tasks.into_iter().find(|t| t.uuid == uuid)?;
+            Some(super::undo::Undo::MoveBack {
+                number: number.clone(),
+                contact_uuid: uuid,
+                due_at: task.due_at,
+                has_time: task.has_time,
+            })
+        });
     let done = match entry.as_ref().map(|e| (e.section, e.contact_uuid.clone())) {
         Some((_, Some(contact))) => store.reschedule_contact(&app.viewer, &contact, &next),
         Some(("today.prospects", None)) => store
@@ -949,6 +990,10 @@ fn reschedule(app: &mut App, choice: super::log_dialog::NextChoice, store: &mut 
             );
             if let Some(w) = warning {
                 message = format!("{message} {}", w.message());
+            }
+            if before.is_some() {
+                app.undo = before;
+                message = format!("{message} {}", tr("tui.undo_hint"));
             }
             app.after_write(store, message);
         }

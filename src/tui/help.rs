@@ -20,6 +20,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("m", "help_keys.reports"),
             ("K", "help_keys.conflicts"),
             ("F5", "help_keys.refresh"),
+            ("u", "help_keys.undo"),
             ("?", "help_keys.help"),
             ("q", "help_keys.quit"),
         ],

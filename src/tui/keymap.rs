@@ -184,14 +184,27 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
                 _ => return None,
             }));
         }
-        Some(Modal::Archive { .. }) => {
+        Some(Modal::Archive { selected, .. }) => {
+            // "Other" takes the words of the reason: keys type them.
+            let other = super::app::archive_reasons().get(*selected)
+                == Some(&crate::domain::codes::ArchiveReason::Other);
+            if other {
+                if let Some(edit) = text::edit_for(&key) {
+                    return Some(Action::ArchiveNote(edit));
+                }
+                if let KeyCode::Char(c) = key.code {
+                    if typed(&key) {
+                        return Some(Action::ArchiveNote(text::TextEdit::Insert(c)));
+                    }
+                }
+            }
             return match key.code {
                 KeyCode::Esc => Some(Action::Close),
                 KeyCode::Enter => Some(Action::ArchiveConfirm),
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 _ => None,
-            }
+            };
         }
         Some(Modal::Welcome) => {
             return match key.code {
@@ -232,6 +245,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     let action = match key.code {
         KeyCode::Char(':') | KeyCode::Char('Ж') => Action::OpenPalette,
         KeyCode::Char('q') | KeyCode::Char('й') => Action::Quit,
+        KeyCode::Char('u') | KeyCode::Char('г') => Action::Undo,
         KeyCode::Tab => Action::FocusNext,
         KeyCode::BackTab => Action::FocusPrev,
         KeyCode::Up | KeyCode::Char('k') => Action::Up,

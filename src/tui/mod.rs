@@ -22,6 +22,7 @@ pub mod reports_view;
 pub mod text;
 mod theme;
 mod today;
+pub mod undo;
 pub mod view;
 mod welcome;
 

@@ -358,40 +358,59 @@ pub fn update_modal(
             }
             _ => Some(Modal::Entry(dialog)),
         },
-        Modal::Archive { number, selected } => match action {
-            Action::Close => None,
-            Action::Up => Some(Modal::Archive {
-                number,
-                selected: selected.saturating_sub(1),
-            }),
-            Action::Down => Some(Modal::Archive {
-                number,
-                selected: (selected + 1).min(archive_reasons().len() - 1),
-            }),
-            Action::ArchiveChoose(i) => Some(Modal::Archive {
-                number,
-                selected: i.min(archive_reasons().len() - 1),
-            }),
-            Action::ArchiveConfirm => {
-                let reason = archive_reasons()[selected];
-                match store.archive(&app.viewer, &number, reason, None) {
-                    Ok(()) => {
-                        app.after_write(
-                            store,
-                            trf(
-                                "cli.client_archived",
-                                &[("number", &number), ("reason", &reason.label())],
-                            ),
-                        );
-                        None
-                    }
-                    Err(e) => {
-                        app.fail(e);
-                        None
+        Modal::Archive {
+            number,
+            selected,
+            mut note,
+        } => {
+            let last = archive_reasons().len() - 1;
+            let with = |selected: usize, note: String| {
+                Some(Modal::Archive {
+                    number: number.clone(),
+                    selected,
+                    note,
+                })
+            };
+            match action {
+                Action::Close => None,
+                Action::Up => with(selected.saturating_sub(1), note),
+                Action::Down => with((selected + 1).min(last), note),
+                Action::ArchiveChoose(i) => with(i.min(last), note),
+                Action::ArchiveNote(edit) => {
+                    let mut cursor = None;
+                    super::text::apply(&mut note, &mut cursor, &edit);
+                    with(selected, note)
+                }
+                Action::ArchiveConfirm => {
+                    let reason = archive_reasons()[selected];
+                    let words = crate::domain::text::clean(&note);
+                    let note = words
+                        .as_deref()
+                        .filter(|_| reason == crate::domain::codes::ArchiveReason::Other);
+                    match store.archive(&app.viewer, &number, reason, note) {
+                        Ok(()) => {
+                            app.undo = Some(super::undo::Undo::Unarchive {
+                                number: number.clone(),
+                            });
+                            let message = format!(
+                                "{} {}",
+                                trf(
+                                    "cli.client_archived",
+                                    &[("number", &number), ("reason", &reason.label())],
+                                ),
+                                tr("tui.undo_hint")
+                            );
+                            app.after_write(store, message);
+                            None
+                        }
+                        Err(e) => {
+                            app.fail(e);
+                            None
+                        }
                     }
                 }
+                _ => with(selected, note),
             }
-            _ => Some(Modal::Archive { number, selected }),
-        },
+        }
     }
 }

@@ -50,6 +50,8 @@ pub fn commands() -> Vec<(String, Action)> {
         (tr("palette.today"), Action::Focus(Pane::Today)),
         (tr("palette.clients"), Action::Focus(Pane::List)),
         (tr("palette.all"), Action::Segment(None)),
+        (tr("palette.undo"), Action::Undo),
+        (tr("palette.restore"), Action::Restore),
         (tr("palette.filter"), Action::OpenFilter),
     ];
     for segment in Segment::ALL {

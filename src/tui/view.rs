@@ -129,9 +129,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Modal::Filter(bar)) => super::filter_bar::draw(frame, area, bar),
         Some(Modal::Reports(view)) => super::reports_view::draw(frame, area, view),
         Some(Modal::Conflicts(view)) => super::conflicts_view::draw(frame, area, view),
-        Some(Modal::Archive { number, selected }) => {
-            super::archive_dialog::draw(frame, area, number, *selected)
-        }
+        Some(Modal::Archive {
+            number,
+            selected,
+            note,
+        }) => super::archive_dialog::draw(frame, area, number, *selected, note),
         None => {}
     }
 }
