@@ -144,6 +144,15 @@ pub fn profile_fields(card: &ClientCard) -> Vec<(String, String)> {
         ("column.archived", archived),
         ("field.notes", card.notes.clone()),
     ];
+    let requisites = card.requisites.clone().unwrap_or_default();
+    let fields = fields.into_iter().chain([
+        ("requisite.inn", requisites.inn),
+        ("requisite.kpp", requisites.kpp),
+        ("requisite.ogrn", requisites.ogrn),
+        ("requisite.bank", requisites.bank_name),
+        ("requisite.bik", requisites.bik),
+        ("requisite.account", requisites.bank_account),
+    ]);
     fields
         .into_iter()
         .filter_map(|(label, value)| value.filter(|v| !v.is_empty()).map(|v| (tr(label), v)))

@@ -63,7 +63,7 @@ fn a_migration_first_copies_the_base_it_changes() {
              DROP TABLE published_segments;
              DROP TABLE row_homes;
              DROP INDEX clients_merged_into;
-             DROP INDEX scheduled_open_by_due;
+             DROP INDEX scheduled_open_by_manager;
              ALTER TABLE clients DROP COLUMN merged_into_id;
              PRAGMA user_version = 3;",
         )

@@ -8,6 +8,7 @@ pub mod fields;
 pub mod filter;
 pub mod hlc;
 pub mod money;
+pub mod requisites;
 pub mod rules;
 pub mod schedule;
 pub mod segments;

@@ -5,6 +5,7 @@ use super::{Store, Viewer};
 use crate::domain::money::minor_to_plain;
 use crate::domain::segments::{segments_of, tier_for, ClientFacts, Segment};
 use chrono::{DateTime, Duration, Utc};
+use rusqlite::OptionalExtension;
 use rusqlite::Row;
 use serde::Serialize;
 
@@ -59,6 +60,19 @@ pub struct ClientCard {
     pub tasks: Vec<TaskLine>,
     pub consents: Vec<ConsentLine>,
     pub history: Vec<HistoryLine>,
+    /// A company's requisites, when known.
+    pub requisites: Option<Requisites>,
+}
+
+/// A company's requisites as stored (checked when they were written).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Requisites {
+    pub inn: Option<String>,
+    pub kpp: Option<String>,
+    pub ogrn: Option<String>,
+    pub bik: Option<String>,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -169,6 +183,23 @@ impl Store {
             id,
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        card.requisites = self
+            .conn
+            .prepare_cached(
+                "SELECT inn, kpp, ogrn, bik, bank_account, bank_name FROM requisites
+                 WHERE client_id = ?1 AND deleted = 0 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| {
+                Ok(Requisites {
+                    inn: r.get(0)?,
+                    kpp: r.get(1)?,
+                    ogrn: r.get(2)?,
+                    bik: r.get(3)?,
+                    bank_account: r.get(4)?,
+                    bank_name: r.get(5)?,
+                })
+            })
+            .optional()?;
         card.phones = points
             .iter()
             .filter(|(k, _)| k == "phone")
@@ -398,5 +429,6 @@ fn card_from_row(r: &Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<ClientCard
         tasks: vec![],
         consents: vec![],
         history: vec![],
+        requisites: None,
     })
 }

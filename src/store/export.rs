@@ -228,6 +228,21 @@ impl Store {
                 _ => {}
             }
         }
+        drop(rows);
+        let mut requisites = children(
+            "SELECT client_id, inn, kpp, ogrn, bik, bank_account, bank_name FROM requisites
+             WHERE client_id IN (SELECT value FROM json_each(?1)) AND deleted = 0 ORDER BY id",
+        )?;
+        let mut rows = requisites.query([&ids_json])?;
+        while let Some(r) = rows.next()? {
+            let client = &mut clients[index[&r.get::<_, i64>(0)?]];
+            client.inn = r.get(1)?;
+            client.kpp = r.get(2)?;
+            client.ogrn = r.get(3)?;
+            client.bik = r.get(4)?;
+            client.bank_account = r.get(5)?;
+            client.bank_name = r.get(6)?;
+        }
         Ok(clients)
     }
 }

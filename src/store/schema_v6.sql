@@ -38,6 +38,7 @@ CREATE TABLE row_homes (
 ALTER TABLE clients ADD COLUMN merged_into_id INTEGER;
 CREATE INDEX clients_merged_into ON clients (merged_into_id) WHERE merged_into_id IS NOT NULL;
 
--- The open contacts by when they are due: a day's plan lists every contact due that
--- day, not only each client's earliest.
-CREATE INDEX scheduled_open_by_due ON scheduled_contacts (due_at) WHERE deleted = 0 AND done_at IS NULL;
+-- Each manager's open contacts by when they are due: a day's plan lists every contact
+-- due that day, not only each client's earliest. (An open contact is its client's
+-- manager's: assigning or merging a client moves them.)
+CREATE INDEX scheduled_open_by_manager ON scheduled_contacts (manager_id, due_at) WHERE deleted = 0 AND done_at IS NULL;

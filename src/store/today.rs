@@ -82,9 +82,10 @@ impl Store {
             let target = settings.new_lead_target_minutes;
             // A lead stays new until contacted: planning or moving a call does not
             // take it out (its first call is still open).
-            let still_new = "(c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead'
-                 OR EXISTS (SELECT 1 FROM scheduled_contacts n WHERE n.client_id = c.id
-                   AND n.rule = 'new_lead' AND n.deleted = 0 AND n.done_at IS NULL))";
+            // (Its first call is the earliest open contact until it is made: one
+            // planned after it does not change that; the partial index
+            // `clients_new_leads` holds exactly these.)
+            let still_new = "(c.next_contact_at IS NULL OR c.next_contact_rule = 'new_lead')";
             let items = self.rows(&format!(
                     "SELECT {CLIENT_COLUMNS}, c.created_at FROM clients c JOIN managers m ON m.id = c.manager_id
                      WHERE {visible} AND c.deleted = 0 AND c.last_contact_at IS NULL AND c.archived_at IS NULL
@@ -143,12 +144,16 @@ impl Store {
         // The day's plan is every contact due that day, whatever else the client has
         // open (an earlier one shows as overdue beside it); a new lead's first call is
         // in New leads until the lead is contacted.
+        // Read by the viewer's open contacts of the day (an open contact is its client's
+        // manager's); which clients may be shown is the scope's, as everywhere.
         let day_contacts = format!(
-            "FROM scheduled_contacts s INDEXED BY scheduled_open_by_due
+            "FROM scheduled_contacts s INDEXED BY scheduled_open_by_manager
              JOIN clients c ON c.id = s.client_id JOIN managers m ON m.id = c.manager_id
-             WHERE s.deleted = 0 AND s.done_at IS NULL AND s.due_at >= ?1 AND s.due_at < ?2
+             WHERE s.manager_id = {own} AND s.deleted = 0 AND s.done_at IS NULL
+               AND s.due_at >= ?1 AND s.due_at < ?2
                AND NOT (s.rule IS 'new_lead' AND c.last_contact_at IS NULL)
-               AND {visible} AND c.deleted = 0 AND c.archived_at IS NULL"
+               AND {visible} AND c.deleted = 0 AND c.archived_at IS NULL",
+            own = viewer.id
         );
         let (from, to) = (millis(overdue_before.max(day_start)), millis(day_end));
         let mut due_today = section(

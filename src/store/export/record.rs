@@ -53,6 +53,13 @@ pub struct ExportClient {
     /// The day consent was given, when it is given now.
     pub consent_processing: Option<String>,
     pub consent_marketing: Option<String>,
+    /// A company's requisites.
+    pub inn: Option<String>,
+    pub kpp: Option<String>,
+    pub ogrn: Option<String>,
+    pub bik: Option<String>,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
     #[serde(skip)]
     pub(super) archived: bool,
 }
@@ -86,6 +93,12 @@ pub const CSV_COLUMNS: &[&str] = &[
     "orders",
     "consent_processing",
     "consent_marketing",
+    "inn",
+    "kpp",
+    "ogrn",
+    "bik",
+    "bank_account",
+    "bank_name",
 ];
 
 /// A moment as local time without an offset, the way spreadsheets hold it.
@@ -148,6 +161,12 @@ impl ExportClient {
             orders,
             text(&self.consent_processing),
             text(&self.consent_marketing),
+            text(&self.inn),
+            text(&self.kpp),
+            text(&self.ogrn),
+            text(&self.bik),
+            text(&self.bank_account),
+            text(&self.bank_name),
         ];
         cells
             .into_iter()

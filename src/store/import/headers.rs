@@ -28,6 +28,10 @@ pub enum Target {
     Inn,
     Kpp,
     Ogrn,
+    /// The bank's БИК, the settlement account, the bank's name.
+    Bik,
+    BankAccount,
+    BankName,
     ConsentProcessing,
     ConsentMarketing,
     /// A number or id from another system (or an export of this one): numbers are
@@ -54,6 +58,9 @@ const EXTRA_TARGETS: &[(&str, Target)] = &[
     ("inn", Target::Inn),
     ("kpp", Target::Kpp),
     ("ogrn", Target::Ogrn),
+    ("bik", Target::Bik),
+    ("bank-account", Target::BankAccount),
+    ("bank-name", Target::BankName),
     ("consent-processing", Target::ConsentProcessing),
     ("consent-marketing", Target::ConsentMarketing),
     ("id", Target::ExternalId),
@@ -151,6 +158,9 @@ use Target as T;
 /// Yandex 360, shop and loyalty systems.
 #[rustfmt::skip]
 const RULES: &[Rule] = &[
+    // A bank account before the trap of Outlook's «Счет» (billing information).
+    any(T::BankAccount, &["расчетный", "счет"]), any(T::BankAccount, &["расч", "счет"]),
+    only(T::BankAccount, &["р", "с"]), any(T::BankAccount, &["bank", "account"]),
     // What a column beside a value says about it: its label, type, display name.
     only(T::Field(F::Tags), &["labels"]), not_imported(&["label"]), not_imported(&["type", "email"]), not_imported(&["type", "phone"]),
     not_imported(&["type", "address"]), not_imported(&["type", "organization"]),
@@ -313,6 +323,9 @@ const RULES: &[Rule] = &[
     only(T::Inn, &["инн"]), only(T::Inn, &["inn"]), any(T::Inn, &["tax", "id"]),
     only(T::Kpp, &["кпп"]), only(T::Kpp, &["kpp"]),
     only(T::Ogrn, &["огрн"]), only(T::Ogrn, &["огрнип"]), only(T::Ogrn, &["ogrn"]),
+    any(T::Bik, &["бик"]), any(T::Bik, &["bik"]),
+    any(T::BankName, &["наименование", "банка"]), any(T::BankName, &["название", "банка"]),
+    only(T::BankName, &["банк"]), any(T::BankName, &["bank", "name"]), only(T::BankName, &["bank"]),
     any(T::ConsentMarketing, &["согласие", "рассылк"]), any(T::ConsentMarketing, &["согласие", "реклам"]),
     only(T::ConsentMarketing, &["рассылка"]), any(T::ConsentMarketing, &["marketing", "consent"]),
     any(T::ConsentMarketing, &["consent", "marketing"]), only(T::ConsentMarketing, &["newsletter"]),

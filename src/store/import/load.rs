@@ -196,12 +196,7 @@ pub fn create(
             opt_int(row.next_contact.map(|(at, _)| at)),
         ),
         ("has_email", int(i64::from(!emails.is_empty()))),
-        (
-            "has_requisites",
-            int(i64::from(
-                row.inn.is_some() || row.kpp.is_some() || row.ogrn.is_some(),
-            )),
-        ),
+        ("has_requisites", int(i64::from(row.has_requisites()))),
         ("marketing_consent", int(i64::from(marketing))),
         ("search_rowid", int(rowid)),
         ("spent_12m_minor", int(spent_12m)),
@@ -334,7 +329,7 @@ fn add_history(
                 "SELECT EXISTS (SELECT 1 FROM requisites WHERE client_id = ?1 AND deleted = 0)",
             )?
             .query_row([client], |r| r.get::<_, bool>(0))?;
-    if (row.inn.is_some() || row.kpp.is_some() || row.ogrn.is_some()) && !has_requisites {
+    if row.has_requisites() && !has_requisites {
         put(
             w,
             new,
@@ -344,6 +339,9 @@ fn add_history(
                 ("inn", opt_text(row.inn.clone())),
                 ("kpp", opt_text(row.kpp.clone())),
                 ("ogrn", opt_text(row.ogrn.clone())),
+                ("bik", opt_text(row.bik.clone())),
+                ("bank_account", opt_text(row.bank_account.clone())),
+                ("bank_name", opt_text(row.bank_name.clone())),
             ],
         )?;
     }

@@ -65,6 +65,9 @@ pub struct ImportRow {
     pub inn: Option<String>,
     pub kpp: Option<String>,
     pub ogrn: Option<String>,
+    pub bik: Option<String>,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
     pub consents: Vec<(ConsentPurpose, NaiveDate)>,
     /// The person named on a company's row (an address book's company card).
     pub contact_person: Option<(String, Option<String>)>,
@@ -73,6 +76,20 @@ pub struct ImportRow {
 }
 
 impl ImportRow {
+    /// Whether the row gives any of the company's requisites.
+    pub fn has_requisites(&self) -> bool {
+        [
+            &self.inn,
+            &self.kpp,
+            &self.ogrn,
+            &self.bik,
+            &self.bank_account,
+            &self.bank_name,
+        ]
+        .iter()
+        .any(|v| v.is_some())
+    }
+
     pub fn text(&self, field: Field) -> Option<&str> {
         self.draft.text(field).flatten()
     }
@@ -308,23 +325,35 @@ impl<'c> RowReader<'c> {
                     Err(e) => Self::keep(line, column, raw, e, got),
                 }
             }
-            Target::Inn | Target::Kpp | Target::Ogrn => {
-                let digits = raw.trim();
-                if !digits.chars().all(|c| c.is_ascii_digit()) {
-                    Self::keep(
-                        line,
-                        column,
-                        raw,
-                        tr_value("import.bad_digits", digits),
-                        got,
-                    );
-                } else {
-                    let slot = match target {
-                        Target::Inn => &mut row.inn,
-                        Target::Kpp => &mut row.kpp,
-                        _ => &mut row.ogrn,
-                    };
-                    slot.get_or_insert_with(|| digits.to_string());
+            // Requisites as the tax service and the banks check them: a wrong one is
+            // kept in the notes and named in the report, not stored as a requisite.
+            Target::Inn | Target::Kpp | Target::Ogrn | Target::Bik | Target::BankAccount => {
+                use crate::domain::requisites;
+                let read = match target {
+                    Target::Inn => requisites::inn(raw),
+                    Target::Kpp => requisites::kpp(raw),
+                    Target::Ogrn => requisites::ogrn(raw),
+                    Target::Bik => requisites::bik(raw),
+                    // Its key is checked with the БИК once the row is read.
+                    _ => requisites::account_digits(raw),
+                };
+                match read {
+                    Ok(value) => {
+                        let slot = match target {
+                            Target::Inn => &mut row.inn,
+                            Target::Kpp => &mut row.kpp,
+                            Target::Ogrn => &mut row.ogrn,
+                            Target::Bik => &mut row.bik,
+                            _ => &mut row.bank_account,
+                        };
+                        slot.get_or_insert(value);
+                    }
+                    Err(e) => Self::keep(line, column, raw, e.to_string(), got),
+                }
+            }
+            Target::BankName => {
+                if let Some(name) = crate::domain::text::clean(raw) {
+                    row.bank_name.get_or_insert(name);
                 }
             }
             Target::ConsentProcessing | Target::ConsentMarketing => {
@@ -485,6 +514,19 @@ impl<'c> RowReader<'c> {
         if let (Some(ext), Some(first)) = (&got.extension, got.phones.first_mut()) {
             if phone_parts(first).1.is_none() {
                 *first = format!("{first};ext={ext}");
+            }
+        }
+        // A settlement account whose key does not agree with the БИК is no account.
+        if let (Some(account), Some(bik)) = (row.bank_account.clone(), row.bik.clone()) {
+            if let Err(e) = crate::domain::requisites::account(&account, &bik) {
+                if let Some(column) = self
+                    .columns
+                    .iter()
+                    .find(|c| c.target == Some(Target::BankAccount))
+                {
+                    Self::keep(line, column, &account, e.to_string(), &mut got);
+                }
+                row.bank_account = None;
             }
         }
         let mut problems = Vec::new();
