@@ -81,6 +81,30 @@ fn duplicates_are_found_with_their_reason_best_first() {
 }
 
 #[test]
+fn the_same_full_name_in_one_city_is_flagged_but_not_a_company_or_another_city() {
+    let sb = Sandbox::new();
+    sb.team();
+    let mut zubovs = Vec::new();
+    for _ in 0..3 {
+        zubovs.push(sb.add_client(
+            "alice",
+            &["--name", "Зубов Макар Ильич", "--city", "Тверь"],
+        ));
+    }
+    sb.add_client("alice", &["--name", "Зубов Макар Ильич", "--city", "Омск"]);
+    sb.add_client("alice", &["--company", "Пятёрочка", "--city", "Тверь"]);
+    sb.add_client("alice", &["--company", "Пятёрочка", "--city", "Тверь"]);
+    let found = groups(&sb, "alice");
+    let by_city: Vec<&Value> = found
+        .iter()
+        .filter(|g| g["reason"] == "name_and_city")
+        .collect();
+    assert_eq!(by_city.len(), 1, "{found:#?}");
+    assert_eq!(numbers_of(by_city[0]), zubovs);
+    assert!(by_city[0]["value"].as_str().unwrap().contains("Тверь"));
+}
+
+#[test]
 fn merge_moves_everything_to_the_kept_client_and_leaves_a_tombstone() {
     let sb = Sandbox::new();
     sb.team();

@@ -18,6 +18,8 @@ pub enum Reason {
     Phone,
     Email,
     NameAndBirthday,
+    /// The same full name in the same city (three «Зубов Макар Ильич, Тверь»).
+    NameAndCity,
     /// The same name written differently: `ё`/`е`, letter case, word order, or
     /// Latin and Cyrillic letters.
     SimilarName,
@@ -30,6 +32,7 @@ impl Reason {
             Reason::Phone => 100,
             Reason::Email => 90,
             Reason::NameAndBirthday => 80,
+            Reason::NameAndCity => 70,
             Reason::SimilarName => 50,
         }
     }
@@ -43,6 +46,7 @@ impl Reason {
             Reason::Phone => "phone",
             Reason::Email => "email",
             Reason::NameAndBirthday => "name_and_birthday",
+            Reason::NameAndCity => "name_and_city",
             Reason::SimilarName => "similar_name",
         }
     }
@@ -127,6 +131,24 @@ impl Store {
             found.push(Found {
                 reason: Reason::NameAndBirthday,
                 value: format!("{name}, {birthday}"),
+                ids: ids_of(r.get(2)?),
+            });
+        }
+        // A full name (at least two words) in one city: a person's, not a company's
+        // (a chain has a shop in every city under one name).
+        let sql = format!(
+            "SELECT min(c.display_name), min(c.city), group_concat(c.id) FROM clients c
+             WHERE c.deleted = 0 AND c.forgotten_at IS NULL AND c.kind = 'person'
+               AND c.sort_name LIKE '% %' AND c.city IS NOT NULL AND c.city != '' AND {visible}
+             GROUP BY c.sort_name, lower(trim(c.city)) HAVING count(*) > 1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (name, city): (String, String) = (r.get(0)?, r.get(1)?);
+            found.push(Found {
+                reason: Reason::NameAndCity,
+                value: format!("{name}, {city}"),
                 ids: ids_of(r.get(2)?),
             });
         }
