@@ -33,7 +33,13 @@ fn duplicates_are_found_with_their_reason_best_first() {
     );
     let b = sb.add_client(
         "alice",
-        &["--name", "Petr Petrov", "--phone", "8 916 000 00 01"],
+        &[
+            "--name",
+            "Petr Petrov",
+            "--phone",
+            "8 916 000 00 01",
+            "--allow-duplicate",
+        ],
     );
     let c = sb.add_client(
         "alice",
@@ -86,10 +92,7 @@ fn the_same_full_name_in_one_city_is_flagged_but_not_a_company_or_another_city()
     sb.team();
     let mut zubovs = Vec::new();
     for _ in 0..3 {
-        zubovs.push(sb.add_client(
-            "alice",
-            &["--name", "Зубов Макар Ильич", "--city", "Тверь"],
-        ));
+        zubovs.push(sb.add_client("alice", &["--name", "Зубов Макар Ильич", "--city", "Тверь"]));
     }
     sb.add_client("alice", &["--name", "Зубов Макар Ильич", "--city", "Омск"]);
     sb.add_client("alice", &["--company", "Пятёрочка", "--city", "Тверь"]);
@@ -115,6 +118,7 @@ fn merge_moves_everything_to_the_kept_client_and_leaves_a_tombstone() {
     let other = sb.add_client(
         "alice",
         &[
+            "--allow-duplicate",
             "--name",
             "Petr Petrov",
             "--phone",
@@ -258,4 +262,54 @@ fn the_quality_report_counts_the_viewers_clients() {
         serde_json::json!([silent])
     );
     assert_eq!(issue("stale")["clients"], 0);
+}
+
+#[test]
+fn adding_a_client_with_a_phone_one_of_yours_has_names_that_client_first() {
+    let sb = Sandbox::new();
+    sb.team();
+    let first = sb.add_client(
+        "alice",
+        &["--name", "Петров Пётр", "--phone", "+7 916 000-00-07"],
+    );
+    let twice = sb.fail_as(
+        "alice",
+        &[
+            "client",
+            "add",
+            "--name",
+            "Пётр Петров",
+            "--phone",
+            "8 (916) 000-00-07",
+        ],
+    );
+    assert!(
+        twice.stderr.contains(&first) && twice.stderr.contains("--allow-duplicate"),
+        "{}",
+        twice.stderr
+    );
+    sb.ok_as(
+        "alice",
+        &[
+            "client",
+            "add",
+            "--name",
+            "Пётр Петров",
+            "--phone",
+            "8 (916) 000-00-07",
+            "--allow-duplicate",
+        ],
+    );
+    // Another manager is told nothing of alice's client.
+    sb.ok_as(
+        "bob",
+        &[
+            "client",
+            "add",
+            "--name",
+            "Петров Пётр",
+            "--phone",
+            "+7 916 000-00-07",
+        ],
+    );
 }

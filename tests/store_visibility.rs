@@ -147,6 +147,7 @@ const CALLED: &[&str] = &[
     "saved_segments",
     "count_in_filter",
     "find_duplicates",
+    "clients_with_contacts_of",
     "export_clients",
     "quality_report",
     "log_interaction",
@@ -270,6 +271,16 @@ fn a_manager_reads_nothing_of_another_managers_client() {
     assert!(
         store.find_duplicates(&alice, 50).unwrap().is_empty(),
         "bob's twins are bob's"
+    );
+    // Adding a client with bob's client's phone tells alice nothing of it.
+    let mut same_phone = clientbook::domain::fields::ClientDraft::default();
+    same_phone.set(clientbook::domain::fields::Field::Phones, SECRET_PHONE);
+    assert!(
+        store
+            .clients_with_contacts_of(&alice, &same_phone)
+            .unwrap()
+            .is_empty(),
+        "clients_with_contacts_of names bob's client"
     );
     let quality = store.quality_report(&alice).unwrap();
     assert_eq!(

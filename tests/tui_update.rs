@@ -307,6 +307,34 @@ fn archiving_for_another_reason_says_which() {
 }
 
 #[test]
+fn a_new_client_with_a_known_phone_names_that_client_before_it_is_added() {
+    let mut f = fixture();
+    let mut app = load(&f);
+    let before = total(&mut app, &f.store);
+    update(&mut app, Action::NewClient, &mut f.store);
+    for c in "Ёлкина Пелагея".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Next), &mut f.store);
+    for c in "8 916 123 45 67".chars() {
+        update(&mut app, Action::Form(FormInput::Char(c)), &mut f.store);
+    }
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    let Some(Modal::AddClient(form)) = &app.modal else {
+        panic!("added without a word about client 1")
+    };
+    assert!(
+        form.message.as_deref().unwrap_or("").contains("Ёлкина"),
+        "{:?}",
+        form.message
+    );
+    update(&mut app, Action::Form(FormInput::Submit), &mut f.store);
+    assert!(app.modal.is_none(), "the second Enter adds");
+    app.reload_list(&f.store);
+    assert_eq!(total(&mut app, &f.store), before + 1);
+}
+
+#[test]
 fn the_card_says_when_the_next_contact_is() {
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;

@@ -45,6 +45,8 @@ pub struct AddArgs {
     #[arg(long, value_name = "LOGIN")]
     pub manager: Option<String>,
     #[arg(long)]
+    pub allow_duplicate: bool,
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -183,7 +185,22 @@ pub fn parse_changes(changes: &[String]) -> Result<ClientDraft, StoreError> {
 pub fn run(store: &mut Store, viewer: &Viewer, cmd: ClientCommand) -> anyhow::Result<()> {
     match cmd {
         ClientCommand::Add(args) => {
-            let number = store.add_client(viewer, &draft_from(&args), args.manager.as_deref())?;
+            let draft = draft_from(&args);
+            // A phone or an e-mail one of the viewer's clients has: most likely that
+            // client, so it is not added twice unless asked.
+            if !args.allow_duplicate {
+                if let Some((value, number, name)) = store
+                    .clients_with_contacts_of(viewer, &draft)?
+                    .into_iter()
+                    .next()
+                {
+                    anyhow::bail!(crate::i18n::trf(
+                        "cli.duplicate_contact",
+                        &[("value", &value), ("number", &number), ("name", &name)]
+                    ));
+                }
+            }
+            let number = store.add_client(viewer, &draft, args.manager.as_deref())?;
             if args.json {
                 print_json(&serde_json::json!({ "number": number }))
             } else {

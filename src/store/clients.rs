@@ -41,6 +41,38 @@ pub(crate) fn today() -> chrono::NaiveDate {
 impl Store {
     /// Adds a client and returns its number. `manager` hands it to someone else (leads
     /// and admins only); by default it is the viewer's.
+    /// The viewer's clients that already have one of the draft's phones or e-mails:
+    /// (the value, the client's number, its name). A new client with them is most
+    /// likely one of these.
+    pub fn clients_with_contacts_of(
+        &self,
+        viewer: &Viewer,
+        draft: &ClientDraft,
+    ) -> StoreResult<Vec<(String, String, String)>> {
+        let checked = draft.check(today()).map_err(StoreError::Fields)?;
+        let values: Vec<String> = [Field::Phones, Field::Emails]
+            .into_iter()
+            .flat_map(|f| checked.list(f).unwrap_or(&[]).to_vec())
+            .collect();
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        let visible = super::Scope::of(viewer).clients("c");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT p.value, c.number, c.display_name FROM contact_points p
+             JOIN clients c ON c.id = p.client_id
+             WHERE p.value IN (SELECT value FROM json_each(?1)) AND p.deleted = 0
+               AND c.deleted = 0 AND c.forgotten_at IS NULL AND {visible}
+             ORDER BY c.id"
+        ))?;
+        let found = stmt
+            .query_map([serde_json::to_string(&values)?], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(found)
+    }
+
     pub fn add_client(
         &mut self,
         viewer: &Viewer,

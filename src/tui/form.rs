@@ -45,6 +45,8 @@ pub struct ClientForm {
     pub cursor: Option<usize>,
     /// Esc was pressed once on typed data: the next Esc throws it away.
     pub discard_asked: bool,
+    /// A client with the same phone or e-mail was named: the next Enter adds anyway.
+    pub duplicate_warned: bool,
     /// A problem that is not one field's (the name is missing, the store said no).
     pub message: Option<String>,
 }
@@ -104,6 +106,7 @@ impl ClientForm {
             focused: 0,
             cursor: None,
             discard_asked: false,
+            duplicate_warned: false,
             message: None,
         }
     }

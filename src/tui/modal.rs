@@ -77,6 +77,21 @@ pub fn update_modal(
                 let Some(draft) = form.draft(today()) else {
                     return Some(Modal::AddClient(form));
                 };
+                // A new client with a phone or e-mail one of the viewer's clients has is
+                // most likely that client: said first, added on a second Enter.
+                if form.editing.is_none() && !form.duplicate_warned {
+                    if let Ok(Some((value, number, name))) = store
+                        .clients_with_contacts_of(&app.viewer, &draft)
+                        .map(|found| found.into_iter().next())
+                    {
+                        form.duplicate_warned = true;
+                        form.message = Some(trf(
+                            "tui.duplicate_contact",
+                            &[("value", &value), ("number", &number), ("name", &name)],
+                        ));
+                        return Some(Modal::AddClient(form));
+                    }
+                }
                 let saved = match &form.editing {
                     Some(number) => store
                         .edit_client_since(&app.viewer, number, &draft, form.version)
@@ -104,6 +119,7 @@ pub fn update_modal(
                 }
             }
             Action::Form(input) => {
+                form.duplicate_warned = false;
                 if form.discard_asked {
                     form.discard_asked = false;
                     form.message = None;
